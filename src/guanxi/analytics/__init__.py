@@ -1,0 +1,1 @@
+"""guanxi.analytics: customer-value analytics (no Django imports below this package)."""
