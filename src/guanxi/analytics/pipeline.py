@@ -1,0 +1,855 @@
+"""``analyze``: transactions in, every customer-value result out, in one call.
+
+This is the one place that chains the library together — read the file, summarise each customer,
+segment (ABC, value pyramid, RFM), fit the purchase and spend models, predict P(alive), expected
+purchases, expected spend and CLV, and optionally check the predictions on a holdout period. The
+CLI, the future ``insights`` app and notebooks all call :func:`analyze`, so the steps and their
+defaults live here once. No Django, no printing: progress is reported through a callback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+
+from .errors import InputError
+
+__all__ = [
+    "STEPS",
+    "AnalysisResult",
+    "AnalysisSettings",
+    "FittedModel",
+    "GroupSummary",
+    "HoldoutCheck",
+    "PAliveGrid",
+    "analyze",
+    "read_transactions",
+]
+
+TimeUnit = Literal["D", "W"]
+ProgressCallback = Callable[[str], None]
+
+#: Names of the steps reported to ``progress``, in order (the CLI sizes its bar from this).
+STEPS: tuple[str, ...] = (
+    "read",
+    "summarise",
+    "segment",
+    "fit purchases",
+    "fit spend",
+    "predict",
+    "holdout",
+)
+
+#: Days per time unit. A year is 365.25 days, so a weekly discount rate compounds 52.18 times.
+UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
+DAYS_PER_YEAR = 365.25
+
+CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+PARQUET_SUFFIXES = frozenset({".parquet", ".pq", ".parq"})
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What was asked for, with every default resolved (dates filled in from the data).
+
+    ``margin`` turns expected revenue into profit; the default 1.0 reports revenue CLV, because a
+    made-up margin would silently mislabel money — pass the real gross margin to get profit CLV.
+    ``discount_rate`` is per year and converted to the time unit by compounding.
+    ``horizon`` is in time units (default one year: 52 weeks or 365 days).
+    """
+
+    customer: str
+    date: str
+    amount: str
+    time_unit: TimeUnit = "W"
+    calibration_end: date | None = None
+    observation_end: date | None = None
+    margin: float = 1.0
+    discount_rate: float = 0.10
+    horizon: float | None = None
+    tz: str | None = None
+
+    @property
+    def unit_days(self) -> float:
+        return UNIT_DAYS[self.time_unit]
+
+    @property
+    def horizon_units(self) -> float:
+        """The CLV horizon in time units (one year if not given)."""
+        if self.horizon is not None:
+            return self.horizon
+        return 52.0 if self.time_unit == "W" else 365.0
+
+    @property
+    def discount_rate_per_unit(self) -> float:
+        """The annual rate compounded down to one time unit: (1 + d) ** (unit / year) - 1."""
+        return (1.0 + self.discount_rate) ** (self.unit_days / DAYS_PER_YEAR) - 1.0
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """One row of a segment table: a class, tier or segment with its size and revenue share."""
+
+    label: str
+    customers: int
+    customer_share: float
+    revenue: float
+    revenue_share: float
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """A fitted model as the report shows it: parameters, standard errors, log-likelihood."""
+
+    name: str
+    params: dict[str, float]
+    standard_errors: dict[str, float]
+    log_likelihood: float
+    n_customers: int
+
+
+@dataclass(frozen=True)
+class PAliveGrid:
+    """Model P(alive) over a frequency × recency grid at a fixed observation length ``T``."""
+
+    frequency: list[float]
+    recency: list[float]
+    T: float
+    probability: np.ndarray  # shape (len(frequency), len(recency))
+
+
+@dataclass(frozen=True)
+class HoldoutCheck:
+    """Predicted against actual repeat purchases in (calibration end, observation end]."""
+
+    length: float
+    actual_total: float
+    predicted_total: float
+    mean_absolute_error: float
+    correlation: float
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything :func:`analyze` computed. ``customers`` has one row per customer."""
+
+    source: str
+    settings: AnalysisSettings
+    n_transactions: int
+    customers: pa.Table
+    abc: list[GroupSummary]
+    pyramid: list[GroupSummary]
+    rfm_segments: list[GroupSummary]
+    models: list[FittedModel]
+    total_clv: float
+    palive_grid: PAliveGrid | None
+    holdout: HoldoutCheck | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def read_transactions(
+    source: str | Path | pa.Table,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+) -> pa.Table:
+    """Read a CSV or Parquet file (or take a table) and keep the three named columns.
+
+    CSV versus Parquet is decided by the suffix, then by the ``PAR1`` magic bytes. The customer
+    column is read as text so that ids like ``00042`` keep their zeros. Raises
+    :class:`InputError` naming the file or the column on every bad input.
+    """
+    if isinstance(source, pa.Table):
+        table = source
+        name = "the table"
+    else:
+        path = Path(source)
+        name = path.name
+        if not path.exists():
+            raise InputError(f"file not found: {path}")
+        if not path.is_file():
+            raise InputError(f"not a file: {path}")
+        table = _read_file(path, customer)
+    missing = [
+        f"{role} column {column!r}"
+        for role, column in (("customer", customer), ("date", date), ("amount", amount))
+        if column not in table.column_names
+    ]
+    if missing:
+        available = ", ".join(repr(c) for c in table.column_names[:20])
+        raise InputError(f"{' and '.join(missing)} not found in {name} (columns: {available})")
+    return table.select([customer, date, amount])
+
+
+def _read_file(path: Path, customer: str) -> pa.Table:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES:
+        with path.open("rb") as handle:
+            suffix = ".parquet" if handle.read(4) == b"PAR1" else ".csv"
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            return pq.read_table(path)
+        delimiter = "\t" if suffix == ".tsv" else ","
+        return pacsv.read_csv(
+            path,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(column_types={customer: pa.string()}),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
+        kind = "Parquet" if suffix in PARQUET_SUFFIXES else "CSV"
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read {path.name} as {kind}: {first_line}") from exc
+
+
+@dataclass(frozen=True)
+class Transactions:
+    """The three input columns as numpy arrays, dates already turned into local calendar days."""
+
+    customer: np.ndarray  # object array of str
+    day: np.ndarray  # datetime64[D]
+    amount: np.ndarray  # float64
+
+
+def to_transactions(table: pa.Table, settings: AnalysisSettings) -> Transactions:
+    """Validate and convert the selected columns; every error names the offending column."""
+    import pyarrow.compute as pc
+
+    customer = table.column(settings.customer)
+    if customer.null_count:
+        raise InputError(
+            f"customer column {settings.customer!r} is empty in {customer.null_count} row(s)"
+        )
+    try:
+        ids = customer.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"customer column {settings.customer!r} cannot be read as text") from exc
+    days = _to_days(table.column(settings.date), settings)
+    amount = table.column(settings.amount)
+    if not (pa.types.is_integer(amount.type) or pa.types.is_floating(amount.type)):
+        try:
+            amount = pc.cast(amount, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise InputError(
+                f"amount column {settings.amount!r} is not numeric ({amount.type})"
+            ) from exc
+    if amount.null_count:
+        raise InputError(
+            f"amount column {settings.amount!r} is empty in {amount.null_count} row(s)"
+        )
+    values = amount.to_numpy().astype(np.float64)
+    if not np.isfinite(values).all():
+        raise InputError(f"amount column {settings.amount!r} holds infinite or NaN values")
+    return Transactions(
+        customer=np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object),
+        day=days,
+        amount=values,
+    )
+
+
+def _to_days(column: pa.ChunkedArray, settings: AnalysisSettings) -> np.ndarray:
+    """Turn dates, timestamps, ISO strings or YYYYMMDD integers into ``datetime64[D]``.
+
+    A timezone-aware timestamp is converted to ``settings.tz`` (UTC if not given) before the
+    calendar day is taken, so a purchase at 23:30 UTC lands on the right day in Shanghai.
+    Naive timestamps are taken as already local.
+    """
+    import pyarrow.compute as pc
+
+    name = settings.date
+    if column.null_count:
+        raise InputError(f"date column {name!r} is empty in {column.null_count} row(s)")
+    kind = column.type
+    if pa.types.is_integer(kind):
+        numbers = column.to_numpy()
+        if numbers.size and (numbers.min() < 10000101 or numbers.max() > 99991231):
+            raise InputError(
+                f"date column {name!r} holds numbers that are not YYYYMMDD dates "
+                f"(e.g. {numbers.min()})"
+            )
+        column = pc.strptime(
+            column.cast(pa.string()), format="%Y%m%d", unit="s", error_is_null=True
+        )
+        if column.null_count:
+            raise InputError(f"date column {name!r} holds numbers that are not YYYYMMDD dates")
+        kind = column.type
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        column = _parse_date_strings(column, name)
+        kind = column.type
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:
+            target = settings.tz or "UTC"
+            try:
+                column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=target)))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise InputError(f"unknown time zone {target!r}") from exc
+        return column.cast(pa.timestamp("s")).to_numpy().astype("datetime64[D]")
+    if pa.types.is_date(kind):
+        return column.to_numpy().astype("datetime64[D]")
+    raise InputError(f"date column {name!r} is not a date ({kind})")
+
+
+def _parse_date_strings(column: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
+    import pyarrow.compute as pc
+
+    try:
+        return column.cast(pa.timestamp("s"))  # ISO 8601, with or without a time
+    except pa.ArrowInvalid:
+        pass
+    for fmt in ("%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S"):
+        parsed = pc.strptime(column, format=fmt, unit="s", error_is_null=True)
+        if parsed.null_count == 0:
+            return parsed
+    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
+    bad = column.filter(pc.is_null(parsed))[0].as_py() if len(column) else ""
+    raise InputError(
+        f"date column {name!r} holds values that are not dates, e.g. {bad!r} "
+        "(expected ISO 8601 like 2024-03-31)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Per-customer summary
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """Calibration-period summary per customer, in time units from the first purchase."""
+
+    customer: np.ndarray
+    first_purchase: np.ndarray  # datetime64[D]
+    last_purchase: np.ndarray
+    purchases: np.ndarray  # purchase occasions (same-day transactions count once)
+    frequency: np.ndarray  # repeat purchases x
+    recency: np.ndarray  # t_x
+    T: np.ndarray
+    monetary_value: np.ndarray  # mean spend of the repeat purchases (0 without any)
+    revenue: np.ndarray  # total spend in the calibration period
+    days_since_last: np.ndarray
+    holdout_purchases: np.ndarray | None
+
+
+def summarise(
+    tx: Transactions, *, calibration_end: date, observation_end: date, unit_days: float
+) -> CustomerSummary:
+    """Collapse transactions to purchase occasions and summarise each customer (Fader-Hardie)."""
+    cal_end = np.datetime64(calibration_end, "D")
+    obs_end = np.datetime64(observation_end, "D")
+    in_window = tx.day <= obs_end
+    ids, code = np.unique(tx.customer[in_window], return_inverse=True)
+    day = tx.day[in_window]
+    amount = tx.amount[in_window]
+    calib = day <= cal_end
+    has_calib = np.zeros(ids.size, dtype=bool)
+    has_calib[code[calib]] = True
+
+    def occasions(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        c, d, a = code[mask], day[mask].astype(np.int64), amount[mask]
+        order = np.lexsort((d, c))
+        c, d, a = c[order], d[order], a[order]
+        starts = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (d[1:] != d[:-1])])
+        if c.size == 0:
+            return c, d, a
+        return c[starts], d[starts], np.add.reduceat(a, starts)
+
+    occ_c, occ_d, occ_a = occasions(calib)
+    n = ids.size
+    purchases = np.bincount(occ_c, minlength=n)
+    revenue = np.bincount(occ_c, weights=occ_a, minlength=n)
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first, occ_c, occ_d)
+    np.maximum.at(last, occ_c, occ_d)
+    first_spend = np.zeros(n)
+    is_first = np.r_[True, occ_c[1:] != occ_c[:-1]] if occ_c.size else np.zeros(0, bool)
+    first_spend[occ_c[is_first]] = occ_a[is_first]
+    keep = has_calib
+    frequency = (purchases - 1)[keep].astype(float)
+    repeat_revenue = (revenue - first_spend)[keep]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(frequency > 0, repeat_revenue / np.maximum(frequency, 1), 0.0)
+    cal_int = cal_end.astype(np.int64)
+    holdout = None
+    if obs_end > cal_end:
+        h_c, _, _ = occasions(~calib)
+        holdout = np.bincount(h_c, minlength=n)[keep].astype(float)
+    first_k, last_k = first[keep], last[keep]
+    return CustomerSummary(
+        customer=ids[keep],
+        first_purchase=first_k.astype("datetime64[D]"),
+        last_purchase=last_k.astype("datetime64[D]"),
+        purchases=purchases[keep],
+        frequency=frequency,
+        recency=(last_k - first_k) / unit_days,
+        T=(cal_int - first_k) / unit_days,
+        monetary_value=monetary,
+        revenue=revenue[keep],
+        days_since_last=(cal_int - last_k).astype(float),
+        holdout_purchases=holdout,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Segments
+# --------------------------------------------------------------------------------------------
+
+ABC_LABELS = ("A", "B", "C")
+PYRAMID_TIERS = ("VIP 贵宾", "major 主要客户", "ordinary 普通客户", "small 小客户")
+RFM_SEGMENTS = (
+    "重要价值 important value",
+    "重要发展 important develop",
+    "重要保持 important keep",
+    "重要挽留 important win back",
+    "一般价值 general value",
+    "一般发展 general develop",
+    "一般保持 general keep",
+    "一般挽留 general win back",
+)
+
+
+@dataclass(frozen=True)
+class Segments:
+    abc: np.ndarray
+    pyramid: np.ndarray
+    r_score: np.ndarray
+    f_score: np.ndarray
+    m_score: np.ndarray
+    rfm_segment: np.ndarray
+
+
+def _rank_order(values: np.ndarray) -> np.ndarray:
+    """Positions of customers from the highest value down, ties broken stably."""
+    return np.argsort(-values, kind="stable")
+
+
+def segment(summary: CustomerSummary) -> Segments:
+    """ABC by cumulative revenue share (70/20/10), pyramid by rank (1/4/15/80 %), RFM scores."""
+    from scipy.stats import rankdata
+
+    revenue = summary.revenue
+    n = revenue.size
+    order = _rank_order(revenue)
+    total = revenue.sum()
+    before = np.cumsum(revenue[order]) - revenue[order]
+    share_before = before / total if total > 0 else np.zeros(n)
+    abc = np.empty(n, dtype=object)
+    abc[order] = np.where(share_before < 0.7, "A", np.where(share_before < 0.9, "B", "C"))
+    position = np.empty(n)
+    position[order] = (np.arange(n) + 1) / max(n, 1)
+    pyramid = np.select(
+        [position <= 0.01, position <= 0.05, position <= 0.20],
+        list(PYRAMID_TIERS[:3]),
+        PYRAMID_TIERS[3],
+    ).astype(object)
+
+    def score(values: np.ndarray) -> np.ndarray:
+        pct = rankdata(values, method="average") / max(n, 1)
+        return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
+
+    r_score = score(-summary.days_since_last)
+    f_score = score(summary.purchases.astype(float))
+    m_score = score(revenue)
+    r_high = summary.days_since_last < summary.days_since_last.mean()
+    f_high = summary.purchases > summary.purchases.mean()
+    m_high = revenue > revenue.mean()
+    index = (~m_high) * 4 + (~r_high) * 2 + (~f_high) * 1
+    # index: 0 value (R F M high), 1 develop (R, M high; F low), 2 keep (F, M), 3 win back (M)
+    mapping = np.array(RFM_SEGMENTS, dtype=object)[[0, 1, 2, 3, 4, 5, 6, 7]]
+    rfm_segment = mapping[index]
+    return Segments(abc, pyramid, r_score, f_score, m_score, rfm_segment)
+
+
+def _group_table(
+    labels: np.ndarray, revenue: np.ndarray, order: tuple[str, ...]
+) -> list[GroupSummary]:
+    total_customers = max(labels.size, 1)
+    total_revenue = float(revenue.sum())
+    rows = []
+    present = [label for label in order if (labels == label).any()]
+    extra = sorted(set(labels.tolist()) - set(order))
+    for label in present + extra:
+        mask = labels == label
+        value = float(revenue[mask].sum())
+        rows.append(
+            GroupSummary(
+                label=str(label),
+                customers=int(mask.sum()),
+                customer_share=float(mask.sum()) / total_customers,
+                revenue=value,
+                revenue_share=value / total_revenue if total_revenue > 0 else math.nan,
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Models (stand-ins until guanxi.analytics.models lands)
+# --------------------------------------------------------------------------------------------
+
+
+class _BetaGeoStandIn:
+    """BG/NBD (Fader, Hardie & Lee 2005), just enough for the pipeline until models/ lands."""
+
+    param_names = ("r", "alpha", "a", "b")
+
+    def fit(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> _BetaGeoStandIn:
+        from scipy.optimize import minimize
+        from scipy.special import gammaln
+
+        x, tx, big_t = frequency, recency, T
+
+        def nll(log_params: np.ndarray) -> float:
+            r, alpha, a, b = np.exp(log_params)
+            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+            a3 = -(r + x) * np.log(alpha + big_t)
+            with np.errstate(divide="ignore"):
+                a4 = np.where(
+                    x > 0,
+                    np.log(a)
+                    - np.log(np.maximum(b + x - 1, 1e-300))
+                    - (r + x) * np.log(alpha + tx),
+                    -np.inf,
+                )
+            return -float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
+
+        res = minimize(
+            nll,
+            np.zeros(4),
+            method="Nelder-Mead",
+            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
+        )
+        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
+        self.log_likelihood_ = -float(res.fun)
+        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
+        return self
+
+    def conditional_probability_alive(self, frequency, recency, T):  # noqa: ANN001, ANN201
+        r, alpha, a, b = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.where(
+                x > 0,
+                a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + recency)) ** (r + x),
+                0.0,
+            )
+        return 1.0 / (1.0 + odds)
+
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):  # noqa: ANN001, ANN201
+        from scipy.special import hyp2f1
+
+        r, alpha, a, b = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        term = (a + b + x - 1) / (a - 1)
+        hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
+        return term * body * self.conditional_probability_alive(x, recency, T)
+
+
+class _GammaGammaStandIn:
+    """Gamma-Gamma spend model (Fader, Hardie & Lee 2005 note), stand-in."""
+
+    param_names = ("p", "q", "v")
+
+    def fit(self, frequency: np.ndarray, monetary_value: np.ndarray) -> _GammaGammaStandIn:
+        from scipy.optimize import minimize
+        from scipy.special import gammaln
+
+        keep = frequency > 0
+        x, m = frequency[keep], monetary_value[keep]
+
+        def nll(log_params: np.ndarray) -> float:
+            p, q, v = np.exp(log_params)
+            ll = (
+                gammaln(p * x + q)
+                - gammaln(p * x)
+                - gammaln(q)
+                + q * np.log(v)
+                + (p * x - 1) * np.log(m)
+                + p * x * np.log(x)
+                - (p * x + q) * np.log(x * m + v)
+            )
+            return -float(ll.sum())
+
+        res = minimize(
+            nll,
+            np.zeros(3),
+            method="Nelder-Mead",
+            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
+        )
+        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
+        self.log_likelihood_ = -float(res.fun)
+        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
+        return self
+
+    def conditional_expected_average_profit(self, frequency, monetary_value):  # noqa: ANN001, ANN201
+        p, q, v = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        return (p * (v + x * monetary_value)) / (p * x + q - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------------------------
+
+
+def discounted_clv(
+    expected_up_to: Callable[[float], np.ndarray],
+    spend: np.ndarray,
+    *,
+    horizon: float,
+    discount_rate: float,
+    margin: float,
+) -> np.ndarray:
+    """Sum margin × spend × purchases expected in each unit step, discounted per step.
+
+    ``expected_up_to(t)`` returns each customer's expected purchases in (0, t]; the purchases of
+    step k are the difference between consecutive steps, discounted by (1 + d) ** k.
+    """
+    steps = max(int(math.ceil(horizon)), 0)
+    total = np.zeros_like(spend, dtype=float)
+    previous = np.zeros_like(total)
+    for k in range(1, steps + 1):
+        t = min(float(k), horizon)
+        current = expected_up_to(t)
+        total += (current - previous) / (1.0 + discount_rate) ** k
+        previous = current
+    return margin * spend * total
+
+
+def _palive_grid(model: object, summary: CustomerSummary, cells: int = 24) -> PAliveGrid:
+    """P(alive) on a frequency × recency grid at the longest observation length."""
+    t_max = float(summary.T.max()) if summary.T.size else 1.0
+    f_top = float(np.quantile(summary.frequency, 0.99)) if summary.frequency.size else 1.0
+    f_top = max(int(math.ceil(f_top)), 1)
+    frequency = np.unique(np.linspace(0, f_top, min(f_top + 1, cells)).round()).tolist()
+    recency = np.linspace(0, t_max, cells).tolist()
+    f_grid, r_grid = np.meshgrid(np.asarray(frequency), np.asarray(recency), indexing="ij")
+    probability = model.conditional_probability_alive(  # type: ignore[attr-defined]
+        f_grid.ravel(), r_grid.ravel(), np.full(f_grid.size, t_max)
+    ).reshape(f_grid.shape)
+    return PAliveGrid(frequency=frequency, recency=recency, T=t_max, probability=probability)
+
+
+def _fitted(name: str, model: object, n: int) -> FittedModel:
+    return FittedModel(
+        name=name,
+        params={k: float(v) for k, v in model.params_.items()},  # type: ignore[attr-defined]
+        standard_errors={
+            k: float(v)
+            for k, v in model.standard_errors_.items()  # type: ignore[attr-defined]
+        },
+        log_likelihood=float(model.log_likelihood_),  # type: ignore[attr-defined]
+        n_customers=n,
+    )
+
+
+def analyze(
+    source: str | Path | pa.Table,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    time_unit: TimeUnit = "W",
+    calibration_end: date | None = None,
+    observation_end: date | None = None,
+    margin: float = 1.0,
+    discount_rate: float = 0.10,
+    horizon: float | None = None,
+    tz: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> AnalysisResult:
+    """Run the whole customer-value analysis on a transaction file or table.
+
+    Parameters
+    ----------
+    source
+        A CSV or Parquet path, or a ``pyarrow.Table``; one row per transaction.
+    customer, date, amount
+        Column names of the customer id, the transaction date and the amount.
+    time_unit
+        ``"W"`` (weeks) or ``"D"`` (days): the unit of recency, T, the horizon and the models.
+    calibration_end
+        Last day used to summarise, segment and fit (default: ``observation_end``).
+    observation_end
+        Last day read at all (default: the last transaction). Purchases after
+        ``calibration_end`` up to it form the holdout period that checks the predictions.
+    margin, discount_rate, horizon
+        CLV settings: gross margin, yearly discount rate, horizon in time units (default a year).
+    tz
+        Time zone in which timezone-aware timestamps are turned into calendar days (UTC).
+    progress
+        Called with each name of :data:`STEPS` as the step starts.
+
+    Returns
+    -------
+    AnalysisResult
+        Segment tables, fitted models, totals and a per-customer ``pyarrow.Table``.
+    """
+    if time_unit not in UNIT_DAYS:
+        raise InputError(f"time unit must be D or W, not {time_unit!r}")
+    if not (0 < margin <= 1.0) or not math.isfinite(margin):
+        raise InputError(f"margin must be in (0, 1], not {margin}")
+    if not (0 <= discount_rate < 10) or not math.isfinite(discount_rate):
+        raise InputError(f"discount rate must be a yearly rate in [0, 10), not {discount_rate}")
+    if horizon is not None and not (0 < horizon < 1e6):
+        raise InputError(f"horizon must be positive, not {horizon}")
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    step("read")
+    settings = AnalysisSettings(
+        customer=customer,
+        date=date,
+        amount=amount,
+        time_unit=time_unit,
+        calibration_end=calibration_end,
+        observation_end=observation_end,
+        margin=margin,
+        discount_rate=discount_rate,
+        horizon=horizon,
+        tz=tz,
+    )
+    table = read_transactions(source, customer=customer, date=date, amount=amount)
+    if table.num_rows == 0:
+        raise InputError("the input holds no transactions")
+    tx = to_transactions(table, settings)
+    first_day = tx.day.min().astype(object)
+    last_day = tx.day.max().astype(object)
+    obs_end = observation_end or last_day
+    cal_end = calibration_end or obs_end
+    if cal_end > obs_end:
+        raise InputError(f"calibration end {cal_end} is after the observation end {obs_end}")
+    if cal_end < first_day:
+        raise InputError(f"calibration end {cal_end} is before the first transaction {first_day}")
+    settings = AnalysisSettings(
+        **{**settings.__dict__, "calibration_end": cal_end, "observation_end": obs_end}
+    )
+    source_name = "table" if isinstance(source, pa.Table) else Path(source).name
+
+    step("summarise")
+    summary = summarise(
+        tx, calibration_end=cal_end, observation_end=obs_end, unit_days=settings.unit_days
+    )
+
+    step("segment")
+    seg = segment(summary)
+
+    step("fit purchases")
+    notes: list[str] = []
+    purchases_model = _BetaGeoStandIn().fit(summary.frequency, summary.recency, summary.T)
+    models = [_fitted("BG/NBD", purchases_model, summary.customer.size)]
+
+    step("fit spend")
+    repeaters = int((summary.frequency > 0).sum())
+    spend_model: _GammaGammaStandIn | None = None
+    if repeaters >= 10:
+        spend_model = _GammaGammaStandIn().fit(summary.frequency, summary.monetary_value)
+        models.append(_fitted("Gamma-Gamma", spend_model, repeaters))
+    else:
+        notes.append(f"spend model not fitted: only {repeaters} repeat customers")
+
+    step("predict")
+    p_alive = purchases_model.conditional_probability_alive(
+        summary.frequency, summary.recency, summary.T
+    )
+    horizon_units = settings.horizon_units
+
+    def expected_up_to(t: float) -> np.ndarray:
+        return purchases_model.conditional_expected_number_of_purchases_up_to_time(
+            t, summary.frequency, summary.recency, summary.T
+        )
+
+    expected_purchases = expected_up_to(horizon_units)
+    if spend_model is not None:
+        expected_spend = spend_model.conditional_expected_average_profit(
+            summary.frequency, np.where(summary.frequency > 0, summary.monetary_value, 1.0)
+        )
+    else:
+        mean_spend = summary.revenue.sum() / max(summary.purchases.sum(), 1)
+        expected_spend = np.full(summary.customer.size, mean_spend)
+    clv = discounted_clv(
+        expected_up_to,
+        expected_spend,
+        horizon=horizon_units,
+        discount_rate=settings.discount_rate_per_unit,
+        margin=margin,
+    )
+    grid = _palive_grid(purchases_model, summary)
+
+    step("holdout")
+    holdout = None
+    if summary.holdout_purchases is not None:
+        length = (np.datetime64(obs_end, "D") - np.datetime64(cal_end, "D")).astype(float)
+        length /= settings.unit_days
+        predicted = expected_up_to(length)
+        actual = summary.holdout_purchases
+        corr = (
+            float(np.corrcoef(predicted, actual)[0, 1])
+            if actual.std() > 0 and predicted.std() > 0
+            else math.nan
+        )
+        holdout = HoldoutCheck(
+            length=float(length),
+            actual_total=float(actual.sum()),
+            predicted_total=float(predicted.sum()),
+            mean_absolute_error=float(np.abs(predicted - actual).mean()),
+            correlation=corr,
+        )
+
+    columns: dict[str, object] = {
+        "customer_id": pa.array(summary.customer.tolist(), pa.string()),
+        "first_purchase": pa.array(summary.first_purchase),
+        "last_purchase": pa.array(summary.last_purchase),
+        "purchases": summary.purchases.astype(np.int64),
+        "frequency": summary.frequency,
+        "recency": summary.recency,
+        "T": summary.T,
+        "monetary_value": summary.monetary_value,
+        "revenue": summary.revenue,
+        "abc_class": pa.array(seg.abc.tolist(), pa.string()),
+        "pyramid_tier": pa.array(seg.pyramid.tolist(), pa.string()),
+        "r_score": seg.r_score.astype(np.int64),
+        "f_score": seg.f_score.astype(np.int64),
+        "m_score": seg.m_score.astype(np.int64),
+        "rfm_segment": pa.array(seg.rfm_segment.tolist(), pa.string()),
+        "p_alive": p_alive,
+        "expected_purchases": expected_purchases,
+        "expected_spend": expected_spend,
+        "clv": clv,
+    }
+    if summary.holdout_purchases is not None:
+        columns["holdout_purchases"] = summary.holdout_purchases
+    customers = pa.table(columns)
+    return AnalysisResult(
+        source=source_name,
+        settings=settings,
+        n_transactions=int(table.num_rows),
+        customers=customers,
+        abc=_group_table(seg.abc, summary.revenue, ABC_LABELS),
+        pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_TIERS),
+        rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_SEGMENTS),
+        models=models,
+        total_clv=float(np.sum(clv)),
+        palive_grid=grid,
+        holdout=holdout,
+        notes=notes,
+    )
