@@ -540,7 +540,7 @@ class _BetaGeoStandIn:
         self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
         return self
 
-    def conditional_probability_alive(self, frequency, recency, T):  # noqa: ANN001, ANN201
+    def conditional_probability_alive(self, frequency, recency, T):
         r, alpha, a, b = (self.params_[k] for k in self.param_names)
         x = np.asarray(frequency, float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -551,7 +551,7 @@ class _BetaGeoStandIn:
             )
         return 1.0 / (1.0 + odds)
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):  # noqa: ANN001, ANN201
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
         from scipy.special import hyp2f1
 
         r, alpha, a, b = (self.params_[k] for k in self.param_names)
@@ -598,7 +598,7 @@ class _GammaGammaStandIn:
         self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
         return self
 
-    def conditional_expected_average_profit(self, frequency, monetary_value):  # noqa: ANN001, ANN201
+    def conditional_expected_average_profit(self, frequency, monetary_value):
         p, q, v = (self.params_[k] for k in self.param_names)
         x = np.asarray(frequency, float)
         return (p * (v + x * monetary_value)) / (p * x + q - 1)
@@ -622,7 +622,7 @@ def discounted_clv(
     ``expected_up_to(t)`` returns each customer's expected purchases in (0, t]; the purchases of
     step k are the difference between consecutive steps, discounted by (1 + d) ** k.
     """
-    steps = max(int(math.ceil(horizon)), 0)
+    steps = max(math.ceil(horizon), 0)
     total = np.zeros_like(spend, dtype=float)
     previous = np.zeros_like(total)
     for k in range(1, steps + 1):
@@ -637,7 +637,7 @@ def _palive_grid(model: object, summary: CustomerSummary, cells: int = 24) -> PA
     """P(alive) on a frequency × recency grid at the longest observation length."""
     t_max = float(summary.T.max()) if summary.T.size else 1.0
     f_top = float(np.quantile(summary.frequency, 0.99)) if summary.frequency.size else 1.0
-    f_top = max(int(math.ceil(f_top)), 1)
+    f_top = max(math.ceil(f_top), 1)
     frequency = np.unique(np.linspace(0, f_top, min(f_top + 1, cells)).round()).tolist()
     recency = np.linspace(0, t_max, cells).tolist()
     f_grid, r_grid = np.meshgrid(np.asarray(frequency), np.asarray(recency), indexing="ij")

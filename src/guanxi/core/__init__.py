@@ -1,0 +1,1 @@
+"""The platform: users, departments, roles and record scopes, audit, soft delete, jobs, UI shell."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "guanxi.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from guanxi.core import checks, jobs  # noqa: F401  (registers checks)
+
+        jobs.autodiscover()

@@ -1,0 +1,76 @@
+"""Forms of the platform's administration pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import Department, Role, User
+from guanxi.core.models.roles import DataScope, Module
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(r.code, str(r)) for r in Role.objects.all()]
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Department.Kind.choices)
+    parent = forms.ModelChoiceField(
+        label=_("Parent"), queryset=Department.objects.all(), required=False
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    superior = forms.ModelChoiceField(
+        label=_("Direct superior"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=role_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class UserEditForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    superior = forms.ModelChoiceField(
+        label=_("Direct superior"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=role_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args: Any, editing_self: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing_self:
+            for name in ("department", "roles", "is_active"):
+                self.fields[name].disabled = True
+
+
+class RoleScopeForm(forms.Form):
+    """One view/change pair per module for a role."""
+
+    def __init__(self, *args: Any, role: Role, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = {s.module: s for s in role.scopes.all()}
+        for module, label in Module.choices:
+            scope = current.get(module)
+            self.fields[f"{module}_view"] = forms.ChoiceField(
+                label=_("%(module)s: view") % {"module": label},
+                choices=DataScope.choices,
+                initial=scope.view if scope else DataScope.NONE,
+            )
+            self.fields[f"{module}_change"] = forms.ChoiceField(
+                label=_("%(module)s: change") % {"module": label},
+                choices=DataScope.choices,
+                initial=scope.change if scope else DataScope.NONE,
+            )

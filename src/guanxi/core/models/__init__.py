@@ -1,0 +1,31 @@
+"""Platform models, one module per concept."""
+
+from guanxi.core.models.audit import AuditEvent, ImportBatch
+from guanxi.core.models.jobs import JobRun
+from guanxi.core.models.org import Department, User
+from guanxi.core.models.records import (
+    AuditedQuerySet,
+    Collaborator,
+    OwnedRecord,
+    SoftDeleteRecord,
+)
+from guanxi.core.models.roles import DataScope, Role, RoleScope
+from guanxi.core.models.saved_filters import SavedFilter
+from guanxi.core.models.tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditedQuerySet",
+    "Collaborator",
+    "DataScope",
+    "Department",
+    "ImportBatch",
+    "JobRun",
+    "OwnedRecord",
+    "Role",
+    "RoleScope",
+    "SavedFilter",
+    "SoftDeleteRecord",
+    "User",
+]

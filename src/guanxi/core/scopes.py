@@ -1,0 +1,124 @@
+"""The one record-scope rule (数据权限): which records a user may view or change.
+
+Every list, detail, API route, export, search, report and CLI command starts from
+``Model.objects.visible_to(user, action)``, which calls :func:`restrict`. Nothing else in the
+code base filters by owner. A record with its own owner follows its owner's scope; a child record
+declares ``Scope.parent`` and follows its parent's; collaborators (团队成员) widen both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from guanxi.core.models.roles import DataScope, RoleScope
+
+if TYPE_CHECKING:
+    from guanxi.core.models.org import User
+
+VIEW = "view"
+CHANGE = "change"
+ACTIONS = (VIEW, CHANGE)
+
+
+def effective_scope(user: Any, module: str, action: str) -> str:
+    """The widest scope any of the user's roles grants in ``module`` for ``action``.
+
+    Cached on the user object for the length of one request (never process-wide, so a role
+    change takes effect on the next request).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return DataScope.NONE
+    if user.is_superuser:
+        return DataScope.ALL
+    cache: dict[tuple[str, str], str] | None = getattr(user, "_guanxi_scope_cache", None)
+    if cache is None:
+        cache = {}
+        rows = RoleScope.objects.filter(role__group__user=user).values_list(
+            "module", "view", "change"
+        )
+        grants: dict[tuple[str, str], list[str]] = {}
+        for row_module, view, change in rows:
+            grants.setdefault((row_module, VIEW), []).append(view)
+            grants.setdefault((row_module, CHANGE), []).append(change)
+        cache = {key: DataScope.widest(values) for key, values in grants.items()}
+        user._guanxi_scope_cache = cache
+    return cache.get((module, action), DataScope.NONE)
+
+
+def subordinate_ids(user: User) -> set[int]:
+    """The user and everyone below them on the reporting line (直属上级), any depth."""
+    from guanxi.core.models.org import User as UserModel
+
+    found = {user.pk}
+    frontier = {user.pk}
+    while frontier:
+        frontier = set(
+            UserModel.objects.filter(superior_id__in=frontier).values_list("pk", flat=True)
+        ) - found
+        found |= frontier
+    return found
+
+
+def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
+    """The filter that ``scope`` puts on an owned record; None means no filter (all)."""
+    if scope == DataScope.ALL:
+        return None
+    if scope == DataScope.OWN:
+        return Q(**{f"{prefix}owner": user})
+    if scope == DataScope.SUBORDINATES:
+        return Q(**{f"{prefix}owner__in": subordinate_ids(user)})
+    if scope == DataScope.DEPARTMENT:
+        if user.department_id is None:
+            return Q(**{f"{prefix}owner": user})
+        return Q(**{f"{prefix}department_id": user.department_id}) | Q(**{f"{prefix}owner": user})
+    if scope == DataScope.DEPARTMENT_TREE:
+        if user.department_id is None:
+            return Q(**{f"{prefix}owner": user})
+        return Q(**{f"{prefix}department__path__startswith": user.department.path}) | Q(
+            **{f"{prefix}owner": user}
+        )
+    return Q(pk__in=[])
+
+
+def restrict(queryset: QuerySet, user: Any, action: str = VIEW) -> QuerySet:
+    """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
+    model = queryset.model
+    parent_path = getattr(model.Scope, "parent", None)
+    if parent_path:
+        parent_model = model._meta.get_field(parent_path).related_model
+        visible_parents = restrict(parent_model.objects.all(), user, action)
+        return queryset.filter(**{f"{parent_path}__in": visible_parents.values("pk")})
+
+    scope = effective_scope(user, model.Scope.module, action)
+    if scope == DataScope.ALL:
+        return queryset
+    condition = owner_q(user, scope) if scope != DataScope.NONE else None
+    collaborations = _collaborator_ids(model, user, action)
+    if condition is None:
+        condition = Q(pk__in=collaborations)
+    else:
+        condition |= Q(pk__in=collaborations)
+    return queryset.filter(condition)
+
+
+def _collaborator_ids(model: type, user: Any, action: str) -> QuerySet:
+    from guanxi.core.models.records import Collaborator
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Collaborator.objects.none().values("object_id")
+    rows = Collaborator.objects.filter(
+        user=user, content_type=ContentType.objects.get_for_model(model)
+    )
+    if action == CHANGE:
+        rows = rows.filter(can_change=True)
+    return rows.values("object_id")
+
+
+def can(user: Any, record: Any, action: str) -> bool:
+    """Whether ``user`` may ``action`` this one record (re-reads it through the rule)."""
+    return type(record).all_objects.filter(pk=record.pk).visible_to(user, action).exists()

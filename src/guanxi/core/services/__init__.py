@@ -1,0 +1,1 @@
+"""Platform services: the domain operations every view, API route, CLI command and test calls."""

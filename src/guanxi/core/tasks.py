@@ -1,0 +1,22 @@
+"""The platform's own periodic jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from guanxi.core import jobs
+
+
+@jobs.daily("core.purge_expired_sessions", hour=3)
+def purge_expired_sessions(day: dt.date) -> dict[str, Any]:
+    """Delete expired database sessions and old login-failure records (idempotent)."""
+    from axes.models import AccessAttempt
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    cutoff = timezone.now() - dt.timedelta(days=30)
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
+    return {"sessions": deleted, "attempts": attempts, "day": day.isoformat()}

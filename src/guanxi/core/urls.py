@@ -1,0 +1,23 @@
+from django.urls import path
+
+from guanxi.core.views import admin, auth, home, profile
+
+app_name = "core"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/", auth.password_change, name="password_change"),
+    path("language/", auth.set_language, name="set_language"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/tokens/<int:pk>/revoke/", profile.revoke_token, name="revoke_token"),
+    path("admin/users/", admin.user_list, name="user_list"),
+    path("admin/users/new/", admin.user_create, name="user_create"),
+    path("admin/users/<int:pk>/", admin.user_edit, name="user_edit"),
+    path("admin/departments/", admin.department_list, name="department_list"),
+    path("admin/departments/new/", admin.department_edit, name="department_create"),
+    path("admin/departments/<int:pk>/", admin.department_edit, name="department_edit"),
+    path("admin/roles/", admin.role_list, name="role_list"),
+    path("admin/roles/<int:pk>/", admin.role_edit, name="role_edit"),
+]

@@ -1,0 +1,1 @@
+"""Platform pages: sign-in, the home dashboard, the profile, administration, error pages."""
