@@ -9,17 +9,17 @@ defaults live here once. No Django, no printing: progress is reported through a 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
 
-from .errors import InputError
+from .errors import ConvergenceError, InputError
 
 __all__ = [
     "STEPS",
@@ -69,8 +69,8 @@ class AnalysisSettings:
     date: str
     amount: str
     time_unit: TimeUnit = "W"
-    calibration_end: date | None = None
-    observation_end: date | None = None
+    calibration_end: dt.date | None = None
+    observation_end: dt.date | None = None
     margin: float = 1.0
     discount_rate: float = 0.10
     horizon: float | None = None
@@ -346,7 +346,7 @@ class CustomerSummary:
 
 
 def summarise(
-    tx: Transactions, *, calibration_end: date, observation_end: date, unit_days: float
+    tx: Transactions, *, calibration_end: dt.date, observation_end: dt.date, unit_days: float
 ) -> CustomerSummary:
     """Collapse transactions to purchase occasions and summarise each customer (Fader-Hardie)."""
     cal_end = np.datetime64(calibration_end, "D")
@@ -499,165 +499,152 @@ def _group_table(
 
 
 # --------------------------------------------------------------------------------------------
-# Models (stand-ins until guanxi.analytics.models lands)
+# Models
 # --------------------------------------------------------------------------------------------
 
 
-class _BetaGeoStandIn:
-    """BG/NBD (Fader, Hardie & Lee 2005), just enough for the pipeline until models/ lands."""
+@dataclass(frozen=True)
+class Predictions:
+    """Per-customer model outputs (NaN when the model could not be fitted)."""
 
-    param_names = ("r", "alpha", "a", "b")
-
-    def fit(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> _BetaGeoStandIn:
-        from scipy.optimize import minimize
-        from scipy.special import gammaln
-
-        x, tx, big_t = frequency, recency, T
-
-        def nll(log_params: np.ndarray) -> float:
-            r, alpha, a, b = np.exp(log_params)
-            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-            a3 = -(r + x) * np.log(alpha + big_t)
-            with np.errstate(divide="ignore"):
-                a4 = np.where(
-                    x > 0,
-                    np.log(a)
-                    - np.log(np.maximum(b + x - 1, 1e-300))
-                    - (r + x) * np.log(alpha + tx),
-                    -np.inf,
-                )
-            return -float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
-
-        res = minimize(
-            nll,
-            np.zeros(4),
-            method="Nelder-Mead",
-            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
-        )
-        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
-        self.log_likelihood_ = -float(res.fun)
-        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
-        return self
-
-    def conditional_probability_alive(self, frequency, recency, T):
-        r, alpha, a, b = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            odds = np.where(
-                x > 0,
-                a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + recency)) ** (r + x),
-                0.0,
-            )
-        return 1.0 / (1.0 + odds)
-
-    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
-        from scipy.special import hyp2f1
-
-        r, alpha, a, b = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        term = (a + b + x - 1) / (a - 1)
-        hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
-        body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
-        return term * body * self.conditional_probability_alive(x, recency, T)
+    p_alive: np.ndarray
+    expected_purchases: np.ndarray
+    expected_spend: np.ndarray
+    clv: np.ndarray
+    models: list[FittedModel]
+    grid: PAliveGrid | None
+    holdout: HoldoutCheck | None
 
 
-class _GammaGammaStandIn:
-    """Gamma-Gamma spend model (Fader, Hardie & Lee 2005 note), stand-in."""
-
-    param_names = ("p", "q", "v")
-
-    def fit(self, frequency: np.ndarray, monetary_value: np.ndarray) -> _GammaGammaStandIn:
-        from scipy.optimize import minimize
-        from scipy.special import gammaln
-
-        keep = frequency > 0
-        x, m = frequency[keep], monetary_value[keep]
-
-        def nll(log_params: np.ndarray) -> float:
-            p, q, v = np.exp(log_params)
-            ll = (
-                gammaln(p * x + q)
-                - gammaln(p * x)
-                - gammaln(q)
-                + q * np.log(v)
-                + (p * x - 1) * np.log(m)
-                + p * x * np.log(x)
-                - (p * x + q) * np.log(x * m + v)
-            )
-            return -float(ll.sum())
-
-        res = minimize(
-            nll,
-            np.zeros(3),
-            method="Nelder-Mead",
-            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
-        )
-        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
-        self.log_likelihood_ = -float(res.fun)
-        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
-        return self
-
-    def conditional_expected_average_profit(self, frequency, monetary_value):
-        p, q, v = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        return (p * (v + x * monetary_value)) / (p * x + q - 1)
+def _fitted(name: str, model: Any, n: int) -> FittedModel:
+    return FittedModel(
+        name=name,
+        params={k: float(v) for k, v in model.params_.items()},
+        standard_errors={k: float(v) for k, v in model.standard_errors_.items()},
+        log_likelihood=float(model.log_likelihood_),
+        n_customers=n,
+    )
 
 
-# --------------------------------------------------------------------------------------------
-# The pipeline
-# --------------------------------------------------------------------------------------------
+def _palive_grid(model: Any, summary: CustomerSummary, cells: int = 24) -> PAliveGrid:
+    """P(alive) on a frequency × recency grid at the longest observation length.
 
-
-def discounted_clv(
-    expected_up_to: Callable[[float], np.ndarray],
-    spend: np.ndarray,
-    *,
-    horizon: float,
-    discount_rate: float,
-    margin: float,
-) -> np.ndarray:
-    """Sum margin × spend × purchases expected in each unit step, discounted per step.
-
-    ``expected_up_to(t)`` returns each customer's expected purchases in (0, t]; the purchases of
-    step k are the difference between consecutive steps, discounted by (1 + d) ** k.
+    Frequencies run to the 99th percentile so that one extreme customer does not squeeze the
+    map; recency runs from 0 to the largest T (a recency above T cannot occur and is clipped).
     """
-    steps = max(math.ceil(horizon), 0)
-    total = np.zeros_like(spend, dtype=float)
-    previous = np.zeros_like(total)
-    for k in range(1, steps + 1):
-        t = min(float(k), horizon)
-        current = expected_up_to(t)
-        total += (current - previous) / (1.0 + discount_rate) ** k
-        previous = current
-    return margin * spend * total
-
-
-def _palive_grid(model: object, summary: CustomerSummary, cells: int = 24) -> PAliveGrid:
-    """P(alive) on a frequency × recency grid at the longest observation length."""
     t_max = float(summary.T.max()) if summary.T.size else 1.0
     f_top = float(np.quantile(summary.frequency, 0.99)) if summary.frequency.size else 1.0
     f_top = max(math.ceil(f_top), 1)
     frequency = np.unique(np.linspace(0, f_top, min(f_top + 1, cells)).round()).tolist()
     recency = np.linspace(0, t_max, cells).tolist()
     f_grid, r_grid = np.meshgrid(np.asarray(frequency), np.asarray(recency), indexing="ij")
-    probability = model.conditional_probability_alive(  # type: ignore[attr-defined]
+    # Zero repeat purchases means recency 0 by definition; the model ignores recency there.
+    r_grid = np.where(f_grid > 0, r_grid, 0.0)
+    probability = model.probability_alive(
         f_grid.ravel(), r_grid.ravel(), np.full(f_grid.size, t_max)
     ).reshape(f_grid.shape)
     return PAliveGrid(frequency=frequency, recency=recency, T=t_max, probability=probability)
 
 
-def _fitted(name: str, model: object, n: int) -> FittedModel:
-    return FittedModel(
-        name=name,
-        params={k: float(v) for k, v in model.params_.items()},  # type: ignore[attr-defined]
-        standard_errors={
-            k: float(v)
-            for k, v in model.standard_errors_.items()  # type: ignore[attr-defined]
-        },
-        log_likelihood=float(model.log_likelihood_),  # type: ignore[attr-defined]
-        n_customers=n,
+def fit_and_predict(
+    summary: CustomerSummary,
+    settings: AnalysisSettings,
+    *,
+    step: Callable[[str], None],
+    notes: list[str],
+) -> Predictions:
+    """Fit BG/NBD and Gamma-Gamma, then predict P(alive), purchases, spend, CLV, holdout.
+
+    A model that cannot be fitted (no repeat buyer, too few for the spend model, no convergence)
+    leaves its outputs NaN and adds a note, instead of failing the whole analysis: the segments
+    are still worth having on a young customer base.
+    """
+    n = summary.customer.size
+    nan = np.full(n, math.nan)
+    x, tx, big_t = summary.frequency, summary.recency, summary.T
+    horizon = settings.horizon_units
+
+    step("fit purchases")
+    try:
+        purchases = _purchase_model().fit(frequency=x, recency=tx, T=big_t)
+    except (InputError, ConvergenceError) as exc:
+        notes.append(f"purchase model (BG/NBD) not fitted: {exc}")
+        step("fit spend")
+        step("predict")
+        return Predictions(nan, nan, nan, nan, [], None, None)
+    models = [_fitted("BG/NBD", purchases, n)]
+
+    step("fit spend")
+    repeat = x > 0
+    spend_model = None
+    if int(repeat.sum()) >= MIN_SPEND_CUSTOMERS:
+        try:
+            spend_model = _spend_model().fit(
+                frequency=x[repeat], monetary_value=summary.monetary_value[repeat]
+            )
+            models.append(_fitted("Gamma-Gamma", spend_model, int(repeat.sum())))
+        except (InputError, ConvergenceError) as exc:
+            notes.append(f"spend model (Gamma-Gamma) not fitted: {exc}")
+    else:
+        notes.append(
+            f"spend model (Gamma-Gamma) not fitted: {int(repeat.sum())} repeat customers, "
+            f"at least {MIN_SPEND_CUSTOMERS} needed; CLV uses the mean spend per purchase"
+        )
+
+    step("predict")
+    p_alive = purchases.probability_alive(x, tx, big_t)
+    expected = purchases.conditional_expected_purchases(horizon, x, tx, big_t)
+    if spend_model is not None:
+        # Customers without a repeat purchase get the population mean (x = 0 in the formula).
+        spend = spend_model.conditional_expected_average_spend(
+            x, np.where(repeat, summary.monetary_value, 0.0)
+        )
+    else:
+        mean = summary.revenue.sum() / max(float(summary.purchases.sum()), 1.0)
+        spend = np.full(n, mean)
+    clv = purchases.clv(
+        x,
+        tx,
+        big_t,
+        spend=spend,
+        horizon=horizon,
+        discount_rate=settings.discount_rate_per_unit,
+        margin=settings.margin,
     )
+    grid = _palive_grid(purchases, summary)
+
+    holdout = None
+    if summary.holdout_purchases is not None:
+        length = (
+            float(
+                (
+                    np.datetime64(settings.observation_end, "D")
+                    - np.datetime64(settings.calibration_end, "D")
+                ).astype(float)
+            )
+            / settings.unit_days
+        )
+        predicted = purchases.conditional_expected_purchases(length, x, tx, big_t)
+        actual = summary.holdout_purchases
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = (
+                float(np.corrcoef(predicted, actual)[0, 1])
+                if actual.std() > 0 and predicted.std() > 0
+                else math.nan
+            )
+        holdout = HoldoutCheck(
+            length=length,
+            actual_total=float(actual.sum()),
+            predicted_total=float(predicted.sum()),
+            mean_absolute_error=float(np.abs(predicted - actual).mean()),
+            correlation=corr,
+        )
+    return Predictions(p_alive, expected, spend, clv, models, grid, holdout)
+
+
+# --------------------------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------------------------
 
 
 def analyze(
@@ -667,8 +654,8 @@ def analyze(
     date: str,
     amount: str,
     time_unit: TimeUnit = "W",
-    calibration_end: date | None = None,
-    observation_end: date | None = None,
+    calibration_end: dt.date | None = None,
+    observation_end: dt.date | None = None,
     margin: float = 1.0,
     discount_rate: float = 0.10,
     horizon: float | None = None,
@@ -701,15 +688,14 @@ def analyze(
     -------
     AnalysisResult
         Segment tables, fitted models, totals and a per-customer ``pyarrow.Table``.
+
+    Raises
+    ------
+    InputError
+        A missing or unreadable file, a missing column, values that are not dates or numbers,
+        inconsistent dates or settings. The message names the file, column or setting.
     """
-    if time_unit not in UNIT_DAYS:
-        raise InputError(f"time unit must be D or W, not {time_unit!r}")
-    if not (0 < margin <= 1.0) or not math.isfinite(margin):
-        raise InputError(f"margin must be in (0, 1], not {margin}")
-    if not (0 <= discount_rate < 10) or not math.isfinite(discount_rate):
-        raise InputError(f"discount rate must be a yearly rate in [0, 10), not {discount_rate}")
-    if horizon is not None and not (0 < horizon < 1e6):
-        raise InputError(f"horizon must be positive, not {horizon}")
+    _check_settings(time_unit, margin, discount_rate, horizon)
 
     def step(name: str) -> None:
         if progress is not None:
@@ -732,18 +718,14 @@ def analyze(
     if table.num_rows == 0:
         raise InputError("the input holds no transactions")
     tx = to_transactions(table, settings)
-    first_day = tx.day.min().astype(object)
-    last_day = tx.day.max().astype(object)
-    obs_end = observation_end or last_day
+    first_day: dt.date = tx.day.min().astype(object)
+    obs_end: dt.date = observation_end or tx.day.max().astype(object)
     cal_end = calibration_end or obs_end
     if cal_end > obs_end:
         raise InputError(f"calibration end {cal_end} is after the observation end {obs_end}")
     if cal_end < first_day:
         raise InputError(f"calibration end {cal_end} is before the first transaction {first_day}")
-    settings = AnalysisSettings(
-        **{**settings.__dict__, "calibration_end": cal_end, "observation_end": obs_end}
-    )
-    source_name = "table" if isinstance(source, pa.Table) else Path(source).name
+    settings = replace(settings, calibration_end=cal_end, observation_end=obs_end)
 
     step("summarise")
     summary = summarise(
@@ -753,69 +735,42 @@ def analyze(
     step("segment")
     seg = segment(summary)
 
-    step("fit purchases")
     notes: list[str] = []
-    purchases_model = _BetaGeoStandIn().fit(summary.frequency, summary.recency, summary.T)
-    models = [_fitted("BG/NBD", purchases_model, summary.customer.size)]
-
-    step("fit spend")
-    repeaters = int((summary.frequency > 0).sum())
-    spend_model: _GammaGammaStandIn | None = None
-    if repeaters >= 10:
-        spend_model = _GammaGammaStandIn().fit(summary.frequency, summary.monetary_value)
-        models.append(_fitted("Gamma-Gamma", spend_model, repeaters))
-    else:
-        notes.append(f"spend model not fitted: only {repeaters} repeat customers")
-
-    step("predict")
-    p_alive = purchases_model.conditional_probability_alive(
-        summary.frequency, summary.recency, summary.T
-    )
-    horizon_units = settings.horizon_units
-
-    def expected_up_to(t: float) -> np.ndarray:
-        return purchases_model.conditional_expected_number_of_purchases_up_to_time(
-            t, summary.frequency, summary.recency, summary.T
-        )
-
-    expected_purchases = expected_up_to(horizon_units)
-    if spend_model is not None:
-        expected_spend = spend_model.conditional_expected_average_profit(
-            summary.frequency, np.where(summary.frequency > 0, summary.monetary_value, 1.0)
-        )
-    else:
-        mean_spend = summary.revenue.sum() / max(summary.purchases.sum(), 1)
-        expected_spend = np.full(summary.customer.size, mean_spend)
-    clv = discounted_clv(
-        expected_up_to,
-        expected_spend,
-        horizon=horizon_units,
-        discount_rate=settings.discount_rate_per_unit,
-        margin=margin,
-    )
-    grid = _palive_grid(purchases_model, summary)
-
+    predictions = fit_and_predict(summary, settings, step=step, notes=notes)
     step("holdout")
-    holdout = None
-    if summary.holdout_purchases is not None:
-        length = (np.datetime64(obs_end, "D") - np.datetime64(cal_end, "D")).astype(float)
-        length /= settings.unit_days
-        predicted = expected_up_to(length)
-        actual = summary.holdout_purchases
-        corr = (
-            float(np.corrcoef(predicted, actual)[0, 1])
-            if actual.std() > 0 and predicted.std() > 0
-            else math.nan
-        )
-        holdout = HoldoutCheck(
-            length=float(length),
-            actual_total=float(actual.sum()),
-            predicted_total=float(predicted.sum()),
-            mean_absolute_error=float(np.abs(predicted - actual).mean()),
-            correlation=corr,
-        )
 
-    columns: dict[str, object] = {
+    return AnalysisResult(
+        source="table" if isinstance(source, pa.Table) else Path(source).name,
+        settings=settings,
+        n_transactions=int(table.num_rows),
+        customers=_customer_table(summary, seg, predictions),
+        abc=_group_table(seg.abc, summary.revenue, ABC_LABELS),
+        pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_TIERS),
+        rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_SEGMENTS),
+        models=predictions.models,
+        total_clv=float(np.sum(predictions.clv)),
+        palive_grid=predictions.grid,
+        holdout=predictions.holdout,
+        notes=notes,
+    )
+
+
+def _check_settings(
+    time_unit: str, margin: float, discount_rate: float, horizon: float | None
+) -> None:
+    if time_unit not in UNIT_DAYS:
+        raise InputError(f"time unit must be D or W, not {time_unit!r}")
+    if not (math.isfinite(margin) and 0 < margin <= 1.0):
+        raise InputError(f"margin must be in (0, 1], not {margin}")
+    if not (math.isfinite(discount_rate) and 0 <= discount_rate < 10):
+        raise InputError(f"discount rate must be a yearly rate in [0, 10), not {discount_rate}")
+    if horizon is not None and not (math.isfinite(horizon) and 0 < horizon < 1e6):
+        raise InputError(f"horizon must be a positive number of time units, not {horizon}")
+
+
+def _customer_table(summary: CustomerSummary, seg: Segments, pred: Predictions) -> pa.Table:
+    """The per-customer output: summary, segments and predictions, one row per customer."""
+    columns: dict[str, Any] = {
         "customer_id": pa.array(summary.customer.tolist(), pa.string()),
         "first_purchase": pa.array(summary.first_purchase),
         "last_purchase": pa.array(summary.last_purchase),
@@ -831,25 +786,153 @@ def analyze(
         "f_score": seg.f_score.astype(np.int64),
         "m_score": seg.m_score.astype(np.int64),
         "rfm_segment": pa.array(seg.rfm_segment.tolist(), pa.string()),
-        "p_alive": p_alive,
-        "expected_purchases": expected_purchases,
-        "expected_spend": expected_spend,
-        "clv": clv,
+        "p_alive": pred.p_alive,
+        "expected_purchases": pred.expected_purchases,
+        "expected_spend": pred.expected_spend,
+        "clv": pred.clv,
     }
     if summary.holdout_purchases is not None:
         columns["holdout_purchases"] = summary.holdout_purchases
-    customers = pa.table(columns)
-    return AnalysisResult(
-        source=source_name,
-        settings=settings,
-        n_transactions=int(table.num_rows),
-        customers=customers,
-        abc=_group_table(seg.abc, summary.revenue, ABC_LABELS),
-        pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_TIERS),
-        rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_SEGMENTS),
-        models=models,
-        total_clv=float(np.sum(clv)),
-        palive_grid=grid,
-        holdout=holdout,
-        notes=notes,
-    )
+    return pa.table(columns)
+
+
+#: Fewer repeat customers than this and the Gamma-Gamma fit is too noisy to be worth showing.
+MIN_SPEND_CUSTOMERS = 10
+
+
+def _purchase_model() -> Any:
+    try:
+        from .models import BetaGeo
+    except ImportError:  # TEMPORARY until guanxi.analytics.models lands
+        return _BetaGeoStandIn()
+    return BetaGeo()
+
+
+def _spend_model() -> Any:
+    try:
+        from .models import GammaGamma
+    except ImportError:  # TEMPORARY until guanxi.analytics.models lands
+        return _GammaGammaStandIn()
+    return GammaGamma()
+
+
+# TEMPORARY stand-ins with the models/ API, removed when guanxi.analytics.models lands.
+
+
+class _BetaGeoStandIn:
+    param_names = ("r", "alpha", "a", "b")
+
+    def fit(self, *, frequency: Any, recency: Any, T: Any) -> _BetaGeoStandIn:
+        from scipy.optimize import minimize
+        from scipy.special import gammaln
+
+        x, tx, big_t = frequency, recency, T
+        if not np.any(x > 0):
+            raise InputError("no customer made a repeat purchase")
+
+        def nll(log_params: np.ndarray) -> float:
+            r, alpha, a, b = np.exp(log_params)
+            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+            a3 = -(r + x) * np.log(alpha + big_t)
+            with np.errstate(divide="ignore"):
+                a4 = np.where(
+                    x > 0,
+                    np.log(a)
+                    - np.log(np.maximum(b + x - 1, 1e-300))
+                    - (r + x) * np.log(alpha + tx),
+                    -np.inf,
+                )
+            return -float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
+
+        res = minimize(
+            nll,
+            np.zeros(4),
+            method="Nelder-Mead",
+            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
+        )
+        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
+        self.log_likelihood_ = -float(res.fun)
+        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
+        return self
+
+    def probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
+        r, alpha, a, b = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            odds = np.where(
+                x > 0,
+                a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + recency)) ** (r + x),
+                0.0,
+            )
+        return 1.0 / (1.0 + odds)
+
+    def conditional_expected_purchases(
+        self, t: Any, frequency: Any, recency: Any, T: Any
+    ) -> np.ndarray:
+        from scipy.special import hyp2f1
+
+        r, alpha, a, b = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        term = (a + b + x - 1) / (a - 1)
+        hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
+        return term * body * self.probability_alive(x, recency, T)
+
+    def clv(
+        self,
+        frequency: Any,
+        recency: Any,
+        T: Any,
+        *,
+        spend: Any,
+        horizon: float,
+        discount_rate: float,
+        margin: float = 1.0,
+    ) -> np.ndarray:
+        total = np.zeros(np.shape(frequency))
+        previous = np.zeros_like(total)
+        for k in range(1, math.ceil(horizon) + 1):
+            current = self.conditional_expected_purchases(min(k, horizon), frequency, recency, T)
+            total += (current - previous) / (1.0 + discount_rate) ** k
+            previous = current
+        return margin * np.asarray(spend) * total
+
+
+class _GammaGammaStandIn:
+    param_names = ("p", "q", "v")
+
+    def fit(self, *, frequency: Any, monetary_value: Any) -> _GammaGammaStandIn:
+        from scipy.optimize import minimize
+        from scipy.special import gammaln
+
+        x, m = frequency, monetary_value
+
+        def nll(log_params: np.ndarray) -> float:
+            p, q, v = np.exp(log_params)
+            ll = (
+                gammaln(p * x + q)
+                - gammaln(p * x)
+                - gammaln(q)
+                + q * np.log(v)
+                + (p * x - 1) * np.log(m)
+                + p * x * np.log(x)
+                - (p * x + q) * np.log(x * m + v)
+            )
+            return -float(ll.sum())
+
+        res = minimize(
+            nll,
+            np.zeros(3),
+            method="Nelder-Mead",
+            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
+        )
+        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
+        self.log_likelihood_ = -float(res.fun)
+        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
+        return self
+
+    def conditional_expected_average_spend(self, frequency: Any, monetary_value: Any) -> np.ndarray:
+        p, q, v = (self.params_[k] for k in self.param_names)
+        x = np.asarray(frequency, float)
+        return (p * (v + x * monetary_value)) / (p * x + q - 1)
