@@ -20,9 +20,7 @@ from guanxi.analytics.models._transaction import Summary
 __all__ = ["betageo_negloglik"]
 
 
-def betageo_negloglik(
-    params: np.ndarray, data: Summary, shift: int
-) -> tuple[float, np.ndarray]:
+def betageo_negloglik(params: np.ndarray, data: Summary, shift: int) -> tuple[float, np.ndarray]:
     """Total negative log-likelihood and its gradient in (r, alpha, a, b)."""
     r, alpha, a, b = params
     xv, xw = data.x_values, data.x_weights

@@ -35,7 +35,8 @@ def _column_from_table(data: Any, name: str) -> Any:
         column = data[name]
     else:
         raise InputError(
-            f"expected a DataFrame, a pyarrow Table or a mapping of columns, got {type(data).__name__}"
+            "expected a DataFrame, a pyarrow Table or a mapping of columns, "
+            f"got {type(data).__name__}"
         )
     if hasattr(column, "to_numpy"):
         try:
@@ -142,6 +143,8 @@ def check_summary(
         _fail(horizon_name, "must be a whole number", horizon != np.floor(horizon), horizon)
         _fail("frequency", "must not exceed recency", freq_f > recency, freq_f)
         _fail(
-            "recency", "must be positive when frequency is positive", (freq_f > 0) & (recency < 1),
+            "recency",
+            "must be positive when frequency is positive",
+            (freq_f > 0) & (recency < 1),
             recency,
         )

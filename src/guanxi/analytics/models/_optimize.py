@@ -85,11 +85,14 @@ def fit_maximum_likelihood(
     theta0 = np.clip(np.log(start), -LOG_BOUND + 1.0, LOG_BOUND - 1.0)
     if not np.isfinite(objective(theta0)[0]):
         raise ConvergenceError(
-            f"the likelihood is not finite at the starting point {dict(zip(names, start, strict=True))}"
+            "the likelihood is not finite at the starting point "
+            f"{dict(zip(names, start, strict=True))}"
         )
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(theta0)
     options = {"maxiter": max_iter, "gtol": tol, "ftol": 1e-15, "maxcor": 20}
-    result = minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options=options)
+    result = minimize(
+        objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options=options
+    )
     n_iter = int(result.nit)
     theta = result.x
     # A line-search stop close to the optimum is common with tight tolerances: accept it when the
@@ -107,7 +110,8 @@ def fit_maximum_likelihood(
     if at_edge.any():
         name = names[int(np.argmax(at_edge))]
         raise ConvergenceError(
-            f"parameter {name!r} ran to the edge of the search range ({np.exp(theta[at_edge][0]):.3g}):"
+            f"parameter {name!r} ran to the edge of the search range "
+            f"({np.exp(theta[at_edge][0]):.3g}):"
             " the data cannot identify the model (too few repeat purchases?)"
         )
     if not np.isfinite(value) or not _small(grad, tol):

@@ -53,7 +53,8 @@ class LifetimeModel:
         for name, value in params.items():
             if name not in valid:
                 raise InputError(
-                    f"{type(self).__name__} has no setting {name!r}; valid settings: {sorted(valid)}"
+                    f"{type(self).__name__} has no setting {name!r}; "
+                    f"valid settings: {sorted(valid)}"
                 )
             setattr(self, name, value)
         return self

@@ -92,9 +92,7 @@ class BetaGeo(TransactionModel):
         r, alpha, a, b = self._params()
         t = as_time(t)
         z = t / (alpha + t)
-        return (
-            (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
-        )
+        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
 
     def conditional_expected_purchases(
         self, t: Any, frequency: Any, recency: Any, T: Any

@@ -107,8 +107,12 @@ def paretonbd_negloglik(params: np.ndarray, data: Summary) -> tuple[float, np.nd
     n = xw.sum()
     total = xw @ (gammaln(r + xv) - gammaln(r)) + n * (r * np.log(alpha) + s * np.log(beta))
     g = np.array(
-        [xw @ (digamma(r + xv) - digamma(r)) + n * np.log(alpha), n * r / alpha, n * np.log(beta),
-         n * s / beta]
+        [
+            xw @ (digamma(r + xv) - digamma(r)) + n * np.log(alpha),
+            n * r / alpha,
+            n * np.log(beta),
+            n * s / beta,
+        ]
     )
     x, tx, big_t, w = data.x, data.tx, data.T, data.w
     log_at, log_bt = np.log(alpha + big_t), np.log(beta + big_t)
@@ -164,7 +168,9 @@ class ParetoNBD(TransactionModel):
             max_iter=self.max_iter,
             penalizer=self.penalizer,
         )
-        self._store_fit(result, hessian_standard_errors(negloglik, result.params), summary.n_customers)
+        self._store_fit(
+            result, hessian_standard_errors(negloglik, result.params), summary.n_customers
+        )
 
     def expected_purchases(self, t: Any) -> np.ndarray:
         """Expected purchases in ``(0, t]`` of a new customer (time unit of the data)."""
@@ -177,9 +183,7 @@ class ParetoNBD(TransactionModel):
         r, alpha, s, beta = self._params()
         x, tx, big_t = as_predict_arrays(frequency, recency, T)
         shape = x.shape
-        alive, dead = _alive_and_dead_terms(
-            r, alpha, s, beta, x.ravel(), tx.ravel(), big_t.ravel()
-        )
+        alive, dead = _alive_and_dead_terms(r, alpha, s, beta, x.ravel(), tx.ravel(), big_t.ravel())
         return np.exp(alive - np.logaddexp(alive, dead)).reshape(shape)
 
     def conditional_expected_purchases(
