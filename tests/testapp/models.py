@@ -1,0 +1,27 @@
+from django.db import models
+
+from guanxi.core.models import OwnedRecord, SoftDeleteRecord
+
+
+class Widget(OwnedRecord):
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=20, blank=True, default="")
+
+    class Scope:
+        module = "customers"
+        parent = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WidgetPart(SoftDeleteRecord):
+    widget = models.ForeignKey(Widget, on_delete=models.CASCADE, related_name="parts")
+    label = models.CharField(max_length=100)
+
+    class Scope:
+        module = "customers"
+        parent = "widget"
+
+    def __str__(self) -> str:
+        return self.label
