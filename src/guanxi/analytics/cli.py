@@ -335,9 +335,9 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
         h = result.holdout
         console.print(
             Text(
-                f"Holdout check 预测检验 ({h.length:g} {unit}): actual {h.actual_total:,.0f} "
-                f"vs predicted {h.predicted_total:,.1f} repeat purchases, "
-                f"MAE {h.mean_absolute_error:.3f} per customer"
+                f"Holdout check 预测检验 ({s.holdout_length:g} {unit} to {s.observation_end}): "
+                f"actual {h.total_actual:,.0f} vs predicted {h.total_predicted:,.1f} repeat "
+                f"purchases ({h.relative_error:+.1%}), MAE {h.mean_absolute_error:.3f} per customer"
             ),
             soft_wrap=True,
         )

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 
 from .errors import ConvergenceError, InputError
+from .models import BetaGeo, GammaGamma, HoldoutCheck
+from .summary import SummaryInfo, summarize
 
 __all__ = [
     "STEPS",
@@ -31,6 +33,7 @@ __all__ = [
     "PAliveGrid",
     "analyze",
     "read_transactions",
+    "summarise",
 ]
 
 TimeUnit = Literal["D", "W"]
@@ -44,7 +47,6 @@ STEPS: tuple[str, ...] = (
     "fit purchases",
     "fit spend",
     "predict",
-    "holdout",
 )
 
 #: Days per time unit. A year is 365.25 days, so a weekly discount rate compounds 52.18 times.
@@ -75,6 +77,7 @@ class AnalysisSettings:
     discount_rate: float = 0.10
     horizon: float | None = None
     tz: str | None = None
+    date_format: str | None = None
 
     @property
     def unit_days(self) -> float:
@@ -86,6 +89,13 @@ class AnalysisSettings:
         if self.horizon is not None:
             return self.horizon
         return 52.0 if self.time_unit == "W" else 365.0
+
+    @property
+    def holdout_length(self) -> float:
+        """Length of the holdout period in time units (0 without one)."""
+        if self.calibration_end is None or self.observation_end is None:
+            return 0.0
+        return (self.observation_end - self.calibration_end).days / self.unit_days
 
     @property
     def discount_rate_per_unit(self) -> float:
@@ -123,17 +133,6 @@ class PAliveGrid:
     recency: list[float]
     T: float
     probability: np.ndarray  # shape (len(frequency), len(recency))
-
-
-@dataclass(frozen=True)
-class HoldoutCheck:
-    """Predicted against actual repeat purchases in (calibration end, observation end]."""
-
-    length: float
-    actual_total: float
-    predicted_total: float
-    mean_absolute_error: float
-    correlation: float
 
 
 @dataclass(frozen=True)
@@ -217,112 +216,6 @@ def _read_file(path: Path, customer: str) -> pa.Table:
         raise InputError(f"cannot read {path.name} as {kind}: {first_line}") from exc
 
 
-@dataclass(frozen=True)
-class Transactions:
-    """The three input columns as numpy arrays, dates already turned into local calendar days."""
-
-    customer: np.ndarray  # object array of str
-    day: np.ndarray  # datetime64[D]
-    amount: np.ndarray  # float64
-
-
-def to_transactions(table: pa.Table, settings: AnalysisSettings) -> Transactions:
-    """Validate and convert the selected columns; every error names the offending column."""
-    import pyarrow.compute as pc
-
-    customer = table.column(settings.customer)
-    if customer.null_count:
-        raise InputError(
-            f"customer column {settings.customer!r} is empty in {customer.null_count} row(s)"
-        )
-    try:
-        ids = customer.cast(pa.string())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise InputError(f"customer column {settings.customer!r} cannot be read as text") from exc
-    days = _to_days(table.column(settings.date), settings)
-    amount = table.column(settings.amount)
-    if not (pa.types.is_integer(amount.type) or pa.types.is_floating(amount.type)):
-        try:
-            amount = pc.cast(amount, pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise InputError(
-                f"amount column {settings.amount!r} is not numeric ({amount.type})"
-            ) from exc
-    if amount.null_count:
-        raise InputError(
-            f"amount column {settings.amount!r} is empty in {amount.null_count} row(s)"
-        )
-    values = amount.to_numpy().astype(np.float64)
-    if not np.isfinite(values).all():
-        raise InputError(f"amount column {settings.amount!r} holds infinite or NaN values")
-    return Transactions(
-        customer=np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object),
-        day=days,
-        amount=values,
-    )
-
-
-def _to_days(column: pa.ChunkedArray, settings: AnalysisSettings) -> np.ndarray:
-    """Turn dates, timestamps, ISO strings or YYYYMMDD integers into ``datetime64[D]``.
-
-    A timezone-aware timestamp is converted to ``settings.tz`` (UTC if not given) before the
-    calendar day is taken, so a purchase at 23:30 UTC lands on the right day in Shanghai.
-    Naive timestamps are taken as already local.
-    """
-    import pyarrow.compute as pc
-
-    name = settings.date
-    if column.null_count:
-        raise InputError(f"date column {name!r} is empty in {column.null_count} row(s)")
-    kind = column.type
-    if pa.types.is_integer(kind):
-        numbers = column.to_numpy()
-        if numbers.size and (numbers.min() < 10000101 or numbers.max() > 99991231):
-            raise InputError(
-                f"date column {name!r} holds numbers that are not YYYYMMDD dates "
-                f"(e.g. {numbers.min()})"
-            )
-        column = pc.strptime(
-            column.cast(pa.string()), format="%Y%m%d", unit="s", error_is_null=True
-        )
-        if column.null_count:
-            raise InputError(f"date column {name!r} holds numbers that are not YYYYMMDD dates")
-        kind = column.type
-    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        column = _parse_date_strings(column, name)
-        kind = column.type
-    if pa.types.is_timestamp(kind):
-        if kind.tz is not None:
-            target = settings.tz or "UTC"
-            try:
-                column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, tz=target)))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                raise InputError(f"unknown time zone {target!r}") from exc
-        return column.cast(pa.timestamp("s")).to_numpy().astype("datetime64[D]")
-    if pa.types.is_date(kind):
-        return column.to_numpy().astype("datetime64[D]")
-    raise InputError(f"date column {name!r} is not a date ({kind})")
-
-
-def _parse_date_strings(column: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
-    import pyarrow.compute as pc
-
-    try:
-        return column.cast(pa.timestamp("s"))  # ISO 8601, with or without a time
-    except pa.ArrowInvalid:
-        pass
-    for fmt in ("%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S"):
-        parsed = pc.strptime(column, format=fmt, unit="s", error_is_null=True)
-        if parsed.null_count == 0:
-            return parsed
-    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
-    bad = column.filter(pc.is_null(parsed))[0].as_py() if len(column) else ""
-    raise InputError(
-        f"date column {name!r} holds values that are not dates, e.g. {bad!r} "
-        "(expected ISO 8601 like 2024-03-31)"
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Per-customer summary
 # --------------------------------------------------------------------------------------------
@@ -345,64 +238,47 @@ class CustomerSummary:
     holdout_purchases: np.ndarray | None
 
 
-def summarise(
-    tx: Transactions, *, calibration_end: dt.date, observation_end: dt.date, unit_days: float
-) -> CustomerSummary:
-    """Collapse transactions to purchase occasions and summarise each customer (Fader-Hardie)."""
-    cal_end = np.datetime64(calibration_end, "D")
-    obs_end = np.datetime64(observation_end, "D")
-    in_window = tx.day <= obs_end
-    ids, code = np.unique(tx.customer[in_window], return_inverse=True)
-    day = tx.day[in_window]
-    amount = tx.amount[in_window]
-    calib = day <= cal_end
-    has_calib = np.zeros(ids.size, dtype=bool)
-    has_calib[code[calib]] = True
+def summarise(table: pa.Table, settings: AnalysisSettings) -> tuple[CustomerSummary, SummaryInfo]:
+    """Summarise each customer with :func:`guanxi.analytics.summary.summarize`.
 
-    def occasions(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        c, d, a = code[mask], day[mask].astype(np.int64), amount[mask]
-        order = np.lexsort((d, c))
-        c, d, a = c[order], d[order], a[order]
-        starts = np.flatnonzero(np.r_[True, (c[1:] != c[:-1]) | (d[1:] != d[:-1])])
-        if c.size == 0:
-            return c, d, a
-        return c[starts], d[starts], np.add.reduceat(a, starts)
-
-    occ_c, occ_d, occ_a = occasions(calib)
-    n = ids.size
-    purchases = np.bincount(occ_c, minlength=n)
-    revenue = np.bincount(occ_c, weights=occ_a, minlength=n)
-    first = np.full(n, np.iinfo(np.int64).max)
-    last = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(first, occ_c, occ_d)
-    np.maximum.at(last, occ_c, occ_d)
-    first_spend = np.zeros(n)
-    is_first = np.r_[True, occ_c[1:] != occ_c[:-1]] if occ_c.size else np.zeros(0, bool)
-    first_spend[occ_c[is_first]] = occ_a[is_first]
-    keep = has_calib
-    frequency = (purchases - 1)[keep].astype(float)
-    repeat_revenue = (revenue - first_spend)[keep]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, repeat_revenue / np.maximum(frequency, 1), 0.0)
-    cal_int = cal_end.astype(np.int64)
-    holdout = None
-    if obs_end > cal_end:
-        h_c, _, _ = occasions(~calib)
-        holdout = np.bincount(h_c, minlength=n)[keep].astype(float)
-    first_k, last_k = first[keep], last[keep]
-    return CustomerSummary(
-        customer=ids[keep],
-        first_purchase=first_k.astype("datetime64[D]"),
-        last_purchase=last_k.astype("datetime64[D]"),
-        purchases=purchases[keep],
-        frequency=frequency,
-        recency=(last_k - first_k) / unit_days,
-        T=(cal_int - first_k) / unit_days,
-        monetary_value=monetary,
-        revenue=revenue[keep],
-        days_since_last=(cal_int - last_k).astype(float),
-        holdout_purchases=holdout,
+    That function owns the definitions (purchase occasions, returns netting, time zones, date
+    validation); this adapter only turns its table into arrays for segments and models.
+    """
+    result, info = summarize(
+        table,
+        settings.customer,
+        settings.date,
+        settings.amount,
+        time_unit=settings.time_unit,
+        calibration_end=settings.calibration_end,
+        observation_end=settings.observation_end,
+        tz=settings.tz,
+        date_format=settings.date_format,
+        return_info=True,
     )
+    col = {name: result.column(name) for name in result.column_names}
+    last = col["last_purchase"].to_numpy().astype("datetime64[D]")
+    frequency = col["frequency"].to_numpy().astype(np.float64)
+    summary = CustomerSummary(
+        customer=np.asarray(
+            col[settings.customer].cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object
+        ),
+        first_purchase=col["first_purchase"].to_numpy().astype("datetime64[D]"),
+        last_purchase=last,
+        purchases=frequency.astype(np.int64) + 1,
+        frequency=frequency,
+        recency=col["recency"].to_numpy(),
+        T=col["T"].to_numpy(),
+        monetary_value=col["monetary_value"].to_numpy(),
+        revenue=col["revenue"].to_numpy(),
+        days_since_last=(np.datetime64(info.calibration_end, "D") - last).astype(np.float64),
+        holdout_purchases=(
+            col["frequency_holdout"].to_numpy().astype(np.float64)
+            if "frequency_holdout" in col
+            else None
+        ),
+    )
+    return summary, info
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,7 +442,7 @@ def fit_and_predict(
 
     step("fit purchases")
     try:
-        purchases = _purchase_model().fit(frequency=x, recency=tx, T=big_t)
+        purchases = BetaGeo().fit(frequency=x, recency=tx, T=big_t)
     except (InputError, ConvergenceError) as exc:
         notes.append(f"purchase model (BG/NBD) not fitted: {exc}")
         step("fit spend")
@@ -575,69 +451,44 @@ def fit_and_predict(
     models = [_fitted("BG/NBD", purchases, n)]
 
     step("fit spend")
-    repeat = x > 0
-    spend_model = None
-    if int(repeat.sum()) >= MIN_SPEND_CUSTOMERS:
-        try:
-            spend_model = _spend_model().fit(
-                frequency=x[repeat], monetary_value=summary.monetary_value[repeat]
-            )
-            models.append(_fitted("Gamma-Gamma", spend_model, int(repeat.sum())))
-        except (InputError, ConvergenceError) as exc:
-            notes.append(f"spend model (Gamma-Gamma) not fitted: {exc}")
-    else:
+    spend_model: GammaGamma | None = None
+    try:
+        spend_model = GammaGamma().fit(frequency=x, monetary_value=summary.monetary_value)
+        models.append(_fitted("Gamma-Gamma", spend_model, spend_model.n_customers_))
+    except (InputError, ConvergenceError) as exc:
         notes.append(
-            f"spend model (Gamma-Gamma) not fitted: {int(repeat.sum())} repeat customers, "
-            f"at least {MIN_SPEND_CUSTOMERS} needed; CLV uses the mean spend per purchase"
+            f"spend model (Gamma-Gamma) not fitted: {exc}; CLV uses the mean spend per purchase"
         )
 
     step("predict")
-    p_alive = purchases.probability_alive(x, tx, big_t)
-    expected = purchases.conditional_expected_purchases(horizon, x, tx, big_t)
-    if spend_model is not None:
-        # Customers without a repeat purchase get the population mean (x = 0 in the formula).
-        spend = spend_model.conditional_expected_average_spend(
-            x, np.where(repeat, summary.monetary_value, 0.0)
+    # A fit on a tiny or degenerate base can sit on a boundary (a -> 1, b < 1) where the closed
+    # forms divide by zero; the results are then checked below instead of warning mid-way.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        p_alive = purchases.probability_alive(x, tx, big_t)
+        expected = purchases.conditional_expected_purchases(horizon, x, tx, big_t)
+        if spend_model is not None:
+            spend = spend_model.conditional_expected_average_spend(x, summary.monetary_value)
+        else:
+            spend = np.full(n, summary.revenue.sum() / max(float(summary.purchases.sum()), 1.0))
+        clv = purchases.clv(
+            x,
+            tx,
+            big_t,
+            spend=spend,
+            horizon=horizon,
+            discount_rate=settings.discount_rate_per_unit,
+            margin=settings.margin,
         )
-    else:
-        mean = summary.revenue.sum() / max(float(summary.purchases.sum()), 1.0)
-        spend = np.full(n, mean)
-    clv = purchases.clv(
-        x,
-        tx,
-        big_t,
-        spend=spend,
-        horizon=horizon,
-        discount_rate=settings.discount_rate_per_unit,
-        margin=settings.margin,
-    )
-    grid = _palive_grid(purchases, summary)
-
-    holdout = None
-    if summary.holdout_purchases is not None:
-        length = (
-            float(
-                (
-                    np.datetime64(settings.observation_end, "D")
-                    - np.datetime64(settings.calibration_end, "D")
-                ).astype(float)
+        grid = _palive_grid(purchases, summary)
+        holdout = None
+        if summary.holdout_purchases is not None and settings.holdout_length > 0:
+            holdout = purchases.holdout_check(
+                x, tx, big_t, summary.holdout_purchases, settings.holdout_length
             )
-            / settings.unit_days
-        )
-        predicted = purchases.conditional_expected_purchases(length, x, tx, big_t)
-        actual = summary.holdout_purchases
-        with np.errstate(invalid="ignore", divide="ignore"):
-            corr = (
-                float(np.corrcoef(predicted, actual)[0, 1])
-                if actual.std() > 0 and predicted.std() > 0
-                else math.nan
-            )
-        holdout = HoldoutCheck(
-            length=length,
-            actual_total=float(actual.sum()),
-            predicted_total=float(predicted.sum()),
-            mean_absolute_error=float(np.abs(predicted - actual).mean()),
-            correlation=corr,
+    if not np.all(np.isfinite(clv)):
+        notes.append(
+            f"{int((~np.isfinite(clv)).sum())} customer(s) have no finite CLV: the fitted "
+            "parameters sit on a boundary (too few customers or repeat purchases)"
         )
     return Predictions(p_alive, expected, spend, clv, models, grid, holdout)
 
@@ -660,6 +511,7 @@ def analyze(
     discount_rate: float = 0.10,
     horizon: float | None = None,
     tz: str | None = None,
+    date_format: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> AnalysisResult:
     """Run the whole customer-value analysis on a transaction file or table.
@@ -673,14 +525,19 @@ def analyze(
     time_unit
         ``"W"`` (weeks) or ``"D"`` (days): the unit of recency, T, the horizon and the models.
     calibration_end
-        Last day used to summarise, segment and fit (default: ``observation_end``).
+        Last day (inclusive) used to summarise, segment and fit (default: the last transaction).
+        Customers first seen after it are left out; so are later transactions unless
+        ``observation_end`` is given.
     observation_end
-        Last day read at all (default: the last transaction). Purchases after
-        ``calibration_end`` up to it form the holdout period that checks the predictions.
+        Last day (inclusive) of a holdout period after ``calibration_end``: the purchases in it
+        are compared with the predictions (default: no holdout).
     margin, discount_rate, horizon
         CLV settings: gross margin, yearly discount rate, horizon in time units (default a year).
     tz
         Time zone in which timezone-aware timestamps are turned into calendar days (UTC).
+    date_format
+        ``strptime`` format of dates stored as text or integers (``%Y%m%d`` ...); ISO 8601
+        text, dates and timestamps need none.
     progress
         Called with each name of :data:`STEPS` as the step starts.
 
@@ -696,6 +553,7 @@ def analyze(
         inconsistent dates or settings. The message names the file, column or setting.
     """
     _check_settings(time_unit, margin, discount_rate, horizon)
+    notes: list[str] = []
 
     def step(name: str) -> None:
         if progress is not None:
@@ -713,31 +571,26 @@ def analyze(
         discount_rate=discount_rate,
         horizon=horizon,
         tz=tz,
+        date_format=date_format,
     )
     table = read_transactions(source, customer=customer, date=date, amount=amount)
     if table.num_rows == 0:
         raise InputError("the input holds no transactions")
-    tx = to_transactions(table, settings)
-    first_day: dt.date = tx.day.min().astype(object)
-    obs_end: dt.date = observation_end or tx.day.max().astype(object)
-    cal_end = calibration_end or obs_end
-    if cal_end > obs_end:
-        raise InputError(f"calibration end {cal_end} is after the observation end {obs_end}")
-    if cal_end < first_day:
-        raise InputError(f"calibration end {cal_end} is before the first transaction {first_day}")
-    settings = replace(settings, calibration_end=cal_end, observation_end=obs_end)
 
     step("summarise")
-    summary = summarise(
-        tx, calibration_end=cal_end, observation_end=obs_end, unit_days=settings.unit_days
+    summary, info = summarise(table, settings)
+    settings = replace(
+        settings, calibration_end=info.calibration_end, observation_end=info.observation_end
     )
+    if info.n_excluded:
+        notes.append(
+            f"{info.n_excluded} customer(s) first seen after the calibration end are left out"
+        )
 
     step("segment")
     seg = segment(summary)
 
-    notes: list[str] = []
     predictions = fit_and_predict(summary, settings, step=step, notes=notes)
-    step("holdout")
 
     return AnalysisResult(
         source="table" if isinstance(source, pa.Table) else Path(source).name,
@@ -794,145 +647,3 @@ def _customer_table(summary: CustomerSummary, seg: Segments, pred: Predictions) 
     if summary.holdout_purchases is not None:
         columns["holdout_purchases"] = summary.holdout_purchases
     return pa.table(columns)
-
-
-#: Fewer repeat customers than this and the Gamma-Gamma fit is too noisy to be worth showing.
-MIN_SPEND_CUSTOMERS = 10
-
-
-def _purchase_model() -> Any:
-    try:
-        from .models import BetaGeo
-    except ImportError:  # TEMPORARY until guanxi.analytics.models lands
-        return _BetaGeoStandIn()
-    return BetaGeo()
-
-
-def _spend_model() -> Any:
-    try:
-        from .models import GammaGamma
-    except ImportError:  # TEMPORARY until guanxi.analytics.models lands
-        return _GammaGammaStandIn()
-    return GammaGamma()
-
-
-# TEMPORARY stand-ins with the models/ API, removed when guanxi.analytics.models lands.
-
-
-class _BetaGeoStandIn:
-    param_names = ("r", "alpha", "a", "b")
-
-    def fit(self, *, frequency: Any, recency: Any, T: Any) -> _BetaGeoStandIn:
-        from scipy.optimize import minimize
-        from scipy.special import gammaln
-
-        x, tx, big_t = frequency, recency, T
-        if not np.any(x > 0):
-            raise InputError("no customer made a repeat purchase")
-
-        def nll(log_params: np.ndarray) -> float:
-            r, alpha, a, b = np.exp(log_params)
-            a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-            a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-            a3 = -(r + x) * np.log(alpha + big_t)
-            with np.errstate(divide="ignore"):
-                a4 = np.where(
-                    x > 0,
-                    np.log(a)
-                    - np.log(np.maximum(b + x - 1, 1e-300))
-                    - (r + x) * np.log(alpha + tx),
-                    -np.inf,
-                )
-            return -float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
-
-        res = minimize(
-            nll,
-            np.zeros(4),
-            method="Nelder-Mead",
-            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
-        )
-        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
-        self.log_likelihood_ = -float(res.fun)
-        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
-        return self
-
-    def probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
-        r, alpha, a, b = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            odds = np.where(
-                x > 0,
-                a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + recency)) ** (r + x),
-                0.0,
-            )
-        return 1.0 / (1.0 + odds)
-
-    def conditional_expected_purchases(
-        self, t: Any, frequency: Any, recency: Any, T: Any
-    ) -> np.ndarray:
-        from scipy.special import hyp2f1
-
-        r, alpha, a, b = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        term = (a + b + x - 1) / (a - 1)
-        hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
-        body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
-        return term * body * self.probability_alive(x, recency, T)
-
-    def clv(
-        self,
-        frequency: Any,
-        recency: Any,
-        T: Any,
-        *,
-        spend: Any,
-        horizon: float,
-        discount_rate: float,
-        margin: float = 1.0,
-    ) -> np.ndarray:
-        total = np.zeros(np.shape(frequency))
-        previous = np.zeros_like(total)
-        for k in range(1, math.ceil(horizon) + 1):
-            current = self.conditional_expected_purchases(min(k, horizon), frequency, recency, T)
-            total += (current - previous) / (1.0 + discount_rate) ** k
-            previous = current
-        return margin * np.asarray(spend) * total
-
-
-class _GammaGammaStandIn:
-    param_names = ("p", "q", "v")
-
-    def fit(self, *, frequency: Any, monetary_value: Any) -> _GammaGammaStandIn:
-        from scipy.optimize import minimize
-        from scipy.special import gammaln
-
-        x, m = frequency, monetary_value
-
-        def nll(log_params: np.ndarray) -> float:
-            p, q, v = np.exp(log_params)
-            ll = (
-                gammaln(p * x + q)
-                - gammaln(p * x)
-                - gammaln(q)
-                + q * np.log(v)
-                + (p * x - 1) * np.log(m)
-                + p * x * np.log(x)
-                - (p * x + q) * np.log(x * m + v)
-            )
-            return -float(ll.sum())
-
-        res = minimize(
-            nll,
-            np.zeros(3),
-            method="Nelder-Mead",
-            options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-9},
-        )
-        self.params_ = dict(zip(self.param_names, np.exp(res.x).tolist(), strict=True))
-        self.log_likelihood_ = -float(res.fun)
-        self.standard_errors_ = dict.fromkeys(self.param_names, math.nan)
-        return self
-
-    def conditional_expected_average_spend(self, frequency: Any, monetary_value: Any) -> np.ndarray:
-        p, q, v = (self.params_[k] for k in self.param_names)
-        x = np.asarray(frequency, float)
-        return (p * (v + x * monetary_value)) / (p * x + q - 1)

@@ -18,6 +18,7 @@ __all__ = [
     "clv_histogram",
     "palive_map",
     "pareto_curve",
+    "placeholder",
     "rfm_heatmap",
     "value_pyramid",
 ]
@@ -398,4 +399,17 @@ def clv_histogram(
     )
     body.append(_axis_label(left + pw / 2, height - 10, f"{currency_label} (last bar: ≥ p99)"))
     body.append(_axis_label(16, top + ph / 2, "customers 客户数", rotate=True))
+    return svg_document(width, height, body, label=title)
+
+
+def placeholder(title: str, message: str) -> str:
+    """A chart-sized box saying why a chart is missing (e.g. the model could not be fitted)."""
+    width, height = 560, 120
+    body = [
+        f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" fill="#fafafa" '
+        'stroke="#ccc" stroke-dasharray="4 3"/>',
+        f'<text x="{width / 2}" y="40" text-anchor="middle" {_FONT} font-weight="bold">'
+        f"{text(title)}</text>",
+        f'<text x="{width / 2}" y="70" text-anchor="middle" {_FONT}>{text(message)}</text>',
+    ]
     return svg_document(width, height, body, label=title)

@@ -241,37 +241,59 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append("<h2>P(alive) map 客户存活概率</h2>")
     grid = result.palive_grid
     if grid is not None:
-        parts.append(
-            _figure(
-                "palive",
-                charts.palive_map(
-                    grid.probability,
-                    grid.frequency,
-                    grid.recency,
-                    T=grid.T,
-                    time_unit=s.time_unit,
-                ),
-                f"Probability that a customer observed for {grid.T:.1f} {unit} is still active, "
-                "by repeat purchases and time of the last purchase.",
-            )
+        palive_svg = charts.palive_map(
+            grid.probability, grid.frequency, grid.recency, T=grid.T, time_unit=s.time_unit
         )
+        caption = (
+            f"Probability that a customer observed for {grid.T:.1f} {unit} is still active, "
+            "by repeat purchases and time of the last purchase."
+        )
+    else:
+        palive_svg = charts.placeholder(
+            "P(alive) map 客户存活概率", "the purchase model could not be fitted 模型未拟合"
+        )
+        caption = "See the notes at the top of the report."
+    parts.append(_figure("palive", palive_svg, caption))
 
     if result.holdout is not None:
         h = result.holdout
         parts.append("<h2>Holdout check 预测检验</h2>")
         parts.append(
+            f"<p>Repeat purchases from {text(s.calibration_end)} to {text(s.observation_end)} "
+            f"({text(f'{s.holdout_length:g}')} {text(unit)}): predicted against actual, "
+            "by the number of repeat purchases in the calibration period.</p>"
+        )
+        parts.append(
             _table(
-                ("holdout length", "actual purchases 实际", "predicted 预测", "MAE", "correlation"),
+                ("total actual 实际", "total predicted 预测", "relative error", "MAE", "RMSE"),
                 [
                     [
-                        f"{h.length:g} {unit}",
-                        _num(h.actual_total, 0),
-                        _num(h.predicted_total, 1),
+                        _num(h.total_actual, 0),
+                        _num(h.total_predicted, 1),
+                        _pct(h.relative_error),
                         _num(h.mean_absolute_error, 3),
-                        _num(h.correlation, 3),
+                        _num(h.rmse, 3),
                     ]
                 ],
-                {1, 2, 3, 4},
+                {0, 1, 2, 3, 4},
+            )
+        )
+        last = len(h.frequency) - 1
+        parts.append(
+            _table(
+                ("calibration repeat purchases", "customers", "mean actual", "mean predicted"),
+                (
+                    [
+                        f"{int(f)}+" if i == last else f"{int(f)}",
+                        f"{int(n):,}",
+                        _num(float(a), 3),
+                        _num(float(p), 3),
+                    ]
+                    for i, (f, n, a, p) in enumerate(
+                        zip(h.frequency, h.n_customers, h.actual, h.predicted, strict=True)
+                    )
+                ),
+                {1, 2, 3},
             )
         )
     parts.append(
