@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -52,6 +53,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionWithCsrf()],
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=login_required,
 )
 
 
@@ -172,6 +174,17 @@ def me(request: HttpRequest) -> dict:
         ],
         "language": user.language or settings.LANGUAGE_CODE,
     }
+
+
+class IndexOut(Schema):
+    version: str
+    openapi: str
+    docs: str
+
+
+@core_router.get("/", response=IndexOut, summary="Where the API describes itself")
+def index(request: HttpRequest) -> dict:
+    return {"version": "1", "openapi": "/api/v1/openapi.json", "docs": "/api/v1/docs"}
 
 
 api.add_router("/", core_router)
