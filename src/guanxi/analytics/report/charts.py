@@ -312,6 +312,8 @@ def palive_map(
         [
             f"frequency {fmt_number(fv)}, recency {fmt_number(rv)} {time_unit}: "
             f"P(alive) {grid[i, j]:.2f}"
+            if math.isfinite(grid[i, j])
+            else f"frequency {fmt_number(fv)}, recency {fmt_number(rv)}: –"
             for j, rv in enumerate(recency_values)
         ]
         for i, fv in enumerate(list(frequency_values)[::-1])
