@@ -22,7 +22,9 @@ def _spark_df(spark, table: pa.Table):
 
 
 def _rows(table, key: str = "customer_id") -> list[dict]:
-    rows = table.to_pylist() if isinstance(table, pa.Table) else [r.asDict() for r in table.collect()]
+    rows = (
+        table.to_pylist() if isinstance(table, pa.Table) else [r.asDict() for r in table.collect()]
+    )
     return sorted(rows, key=lambda r: r[key])
 
 
@@ -81,9 +83,7 @@ def test_spark_equals_duckdb_with_returns_holdout_and_exclusions(spark):
 
 
 def test_spark_reports_the_same_bad_input(spark):
-    bad = pa.table(
-        {"customer_id": ["x", "x"], "date": [D(2024, 1, 2)] * 2, "amount": [5.0, -8.0]}
-    )
+    bad = pa.table({"customer_id": ["x", "x"], "date": [D(2024, 1, 2)] * 2, "amount": [5.0, -8.0]})
     with pytest.raises(InputError, match=r"'x'.*2024-01-02"):
         summarize(_spark_df(spark, bad))
     with pytest.raises(InputError, match="not found"):
@@ -109,7 +109,9 @@ def transactions(draw):
     )
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(tx=transactions(), cal=st.integers(10, 50))
 def test_spark_equals_duckdb_on_generated_transactions(spark, tx, cal):
     kwargs = dict(

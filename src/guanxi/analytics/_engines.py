@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- SQL text is built from quoted identifiers, integers and escaped literals only
 """The two SQL engines the summary runs on: embedded DuckDB and Apache Spark.
 
 Each engine gives the same few primitives (column types, a day-number expression, a small query,
@@ -54,9 +55,13 @@ class DuckDBEngine:
         self.kind = kind
         self.con = duckdb.connect(config={"threads": os.cpu_count() or 1})
         if kind is TableKind.PARQUET:
-            self.con.execute(f"CREATE VIEW tx AS SELECT * FROM read_parquet({_sql_string(os.fspath(data))})")
+            self.con.execute(
+                f"CREATE VIEW tx AS SELECT * FROM read_parquet({_sql_string(os.fspath(data))})"
+            )
         elif kind is TableKind.CSV:
-            self.con.execute(f"CREATE VIEW tx AS SELECT * FROM read_csv({_sql_string(os.fspath(data))})")
+            self.con.execute(
+                f"CREATE VIEW tx AS SELECT * FROM read_csv({_sql_string(os.fspath(data))})"
+            )
         else:
             if kind is TableKind.MAPPING:
                 from guanxi.analytics._inputs import as_arrow
@@ -115,7 +120,9 @@ class DuckDBEngine:
     def view_name(self, stem: str) -> str:
         return stem
 
-    def first_row(self, condition: str, columns: Sequence[str]) -> tuple[int | None, tuple[Any, ...]]:
+    def first_row(
+        self, condition: str, columns: Sequence[str]
+    ) -> tuple[int | None, tuple[Any, ...]]:
         """The position and values of the first input row meeting ``condition`` (error path)."""
         cols = ", ".join(self.quote(c) for c in columns)
         found = self.rows(
@@ -195,7 +202,9 @@ class SparkEngine:
         self.spark.sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
         self._views.append(name)
 
-    def first_row(self, condition: str, columns: Sequence[str]) -> tuple[int | None, tuple[Any, ...]]:
+    def first_row(
+        self, condition: str, columns: Sequence[str]
+    ) -> tuple[int | None, tuple[Any, ...]]:
         # Spark has no stable input row number; the error names the row by its values instead.
         cols = ", ".join(self.quote(c) for c in columns)
         found = self.rows(f"SELECT {cols} FROM {self.tx} WHERE {condition} LIMIT 1")
@@ -212,7 +221,9 @@ def _java_date_format(fmt: str) -> str:
     for code, pattern in table.items():
         out = out.replace(code, pattern)
     if "%" in out:
-        raise InputError(f"date_format {fmt!r} uses codes Spark cannot translate; use %Y %m %d %H %M %S")
+        raise InputError(
+            f"date_format {fmt!r} uses codes Spark cannot translate; use %Y %m %d %H %M %S"
+        )
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from guanxi.analytics.errors import InputError
 __all__ = ["TableKind", "as_arrow", "from_arrow", "table_kind"]
 
 
-class TableKind(str, Enum):
+class TableKind(StrEnum):
     """The kinds of table the analytics functions accept."""
 
     ARROW = "arrow"
@@ -67,7 +67,7 @@ def table_kind(data: Any) -> TableKind:
 
 
 def as_arrow(data: Any) -> pa.Table:
-    """Return ``data`` as an Arrow table (Spark frames are collected: use for per-customer tables)."""
+    """Return ``data`` as an Arrow table (a Spark frame is collected: per-customer tables only)."""
     kind = table_kind(data)
     if kind is TableKind.ARROW:
         return data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
@@ -110,7 +110,9 @@ def from_arrow(table: pa.Table, like: TableKind) -> Any:
 
 def require_columns(available: Sequence[str], wanted: Mapping[str, str | None]) -> None:
     """Raise one `InputError` listing every wanted column that is absent, with near misses."""
-    missing = [(role, col) for role, col in wanted.items() if col is not None and col not in available]
+    missing = [
+        (role, col) for role, col in wanted.items() if col is not None and col not in available
+    ]
     if not missing:
         return
     lowered = {c.lower(): c for c in available}

@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- SQL text is built from quoted identifiers, integers and escaped literals only
 """The per-customer summary as SQL, written once and transpiled for each engine.
 
 Why SQL and why sqlglot
@@ -91,10 +92,10 @@ def summary_sql(plan: SummaryPlan) -> str:
         "last_day",
         "n_occasions",
         "n_occasions - 1 AS frequency",
-        f"(last_day - first_day) / {unit} AS recency",
-        f"({cal} - first_day) / {unit} AS T",
+        f"CAST(last_day - first_day AS DOUBLE) / {unit} AS recency",
+        f"CAST({cal} - first_day AS DOUBLE) / {unit} AS T",
         "CASE WHEN n_occasions > 1 THEN (revenue - first_amount) / (n_occasions - 1) "
-        "ELSE 0.0 END AS monetary_value",
+        "ELSE CAST(0 AS DOUBLE) END AS monetary_value",
         "revenue",
     ]
     if plan.has_profit:

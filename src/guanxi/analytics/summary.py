@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- SQL text is built from quoted identifiers, integers and escaped literals only
 """Per-customer purchase summaries: the input of the lifetime-value models and of the segments.
 
 `summarize` turns a transactions table into one row per customer with the statistics of the
@@ -151,7 +152,9 @@ def _validate(
     for col, count in zip(checked, non_null, strict=True):
         if count < n:
             row, _ = engine.first_row(f"{q(col)} IS NULL", checked)
-            raise InputError(f"column {col!r} has {n - count} null value(s), first at {_where(row)}")
+            raise InputError(
+                f"column {col!r} has {n - count} null value(s), first at {_where(row)}"
+            )
     if n_days < n:
         row, values = engine.first_row(f"{day} IS NULL", [cust, date_col])
         raise InputError(
@@ -302,11 +305,15 @@ def summarize(
     finally:
         if not isinstance(engine, SparkEngine):
             engine.close()
-    out = from_arrow(table, kind if kind in (TableKind.PANDAS, TableKind.POLARS) else TableKind.ARROW)
+    out = from_arrow(
+        table, kind if kind in (TableKind.PANDAS, TableKind.POLARS) else TableKind.ARROW
+    )
     return (out, info) if return_info else out
 
 
-def _raise_negative(engine: DuckDBEngine | SparkEngine, plan: SummaryPlan, customer_col: str) -> None:
+def _raise_negative(
+    engine: DuckDBEngine | SparkEngine, plan: SummaryPlan, customer_col: str
+) -> None:
     found = engine.rows(transpile(negative_occasion_sql(plan), engine.dialect))
     if found:
         c, d, a = found[0]
