@@ -90,7 +90,10 @@ def test_settings_are_keyword_only_and_stored_as_given(case):
     start = {case.model.param_names[0]: 0.5}
     model = case.model(initial_params=start, penalizer=0.0, tol=1e-7, max_iter=500)
     assert model.get_params() == {
-        "initial_params": start, "penalizer": 0.0, "tol": 1e-7, "max_iter": 500
+        "initial_params": start,
+        "penalizer": 0.0,
+        "tol": 1e-7,
+        "max_iter": 500,
     }
     assert model.initial_params is start
     with pytest.raises(TypeError):

@@ -79,8 +79,11 @@ def test_fit_recovers_from_poor_starting_points(model, cdnow):
     data = {k: cdnow[k] for k in ("frequency", "recency", "T")}
     reference = model().fit(**data)
     names = model.param_names
-    for start in ({n: 50.0 for n in names}, {n: 0.01 for n in names},
-                  dict(zip(names, [20.0, 0.05, 10.0, 0.05], strict=True))):
+    for start in (
+        {n: 50.0 for n in names},
+        {n: 0.01 for n in names},
+        dict(zip(names, [20.0, 0.05, 10.0, 0.05], strict=True)),
+    ):
         fitted = model(initial_params=start).fit(**data)
         assert fitted.log_likelihood_ == pytest.approx(reference.log_likelihood_, abs=1e-4)
         for name in names:

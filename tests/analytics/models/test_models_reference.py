@@ -37,9 +37,7 @@ def test_gammagamma_matches_fader_hardie_2013_cdnow(cdnow_transactions):
 
 def test_gammagamma_on_cent_rounded_zbar_stays_within_rounding(cdnow):
     # The summary file rounds zbar to cents; that moves gamma by under 0.01 (15.448).
-    model = GammaGamma().fit(
-        frequency=cdnow["frequency"], monetary_value=cdnow["monetary_value"]
-    )
+    model = GammaGamma().fit(frequency=cdnow["frequency"], monetary_value=cdnow["monetary_value"])
     assert model.params_["gamma"] == pytest.approx(15.44, abs=0.01)
     assert model.params_["p"] == pytest.approx(6.25, abs=0.005)
     assert model.params_["q"] == pytest.approx(3.74, abs=0.005)
@@ -79,7 +77,10 @@ def test_bgnbd_holdout_check_on_cdnow_weeks_40_to_78(cdnow, cdnow_transactions):
     model = BetaGeo().fit(frequency=cdnow["frequency"], recency=cdnow["recency"], T=cdnow["T"])
     holdout_weeks = 39.0
     check = model.holdout_check(
-        cdnow["frequency"], cdnow["recency"], cdnow["T"], cdnow_transactions["holdout"],
+        cdnow["frequency"],
+        cdnow["recency"],
+        cdnow["T"],
+        cdnow_transactions["holdout"],
         holdout_weeks,
     )
     assert check.total_actual == 1882
