@@ -157,6 +157,7 @@ def test_csv_out_neutralises_formulas_and_the_report_escapes(tmp_path: Path) -> 
         (["{csv}", *CDNOW_ARGS[:1], "client", *CDNOW_ARGS[2:]], "customer column 'client'"),
         (["{csv}", "--customer", "sample id", "--date", "when", "--amount", "dollars"], "'when'"),
         (["{csv}", "--customer", "[red]x", "--date", "date", "--amount", "dollars"], "'[red]x'"),
+        (["{csv}", "--customer", "\x1b[2Jx", "--date", "date", "--amount", "dollars"], "\\x1b[2Jx"),
         (["{csv}", *CDNOW_ARGS, "--out", "{tmp}/r.xlsx"], "--out must end in .csv or .parquet"),
         (["{csv}", *CDNOW_ARGS, "--out", "{tmp}/no/such/dir/r.csv"], "does not exist"),
         (["{garbage}", "--customer", "c", "--date", "d", "--amount", "a"], "as Parquet"),

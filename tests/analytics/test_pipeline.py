@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -253,3 +256,17 @@ def test_yyyymmdd_integers_are_dates() -> None:
     result = analyze(table, customer="c", date="d", amount="a", time_unit="D", date_format="%Y%m%d")
     assert result.customers.column("recency").to_pylist()[0] == 59
     assert result.customers.column("purchases").to_pylist() == [2, 1]
+
+
+def test_the_command_imports_no_django() -> None:
+    """``guanxi analyze`` must run where Django is not configured (or not installed)."""
+    code = (
+        "import sys; import guanxi.analytics.cli, guanxi.analytics.pipeline, "
+        "guanxi.analytics.report; "
+        "sys.exit(1 if any(m.split('.')[0] == 'django' for m in sys.modules) else 0)"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = src
+    done = subprocess.run([sys.executable, "-c", code], env=env, timeout=60, check=False)
+    assert done.returncode == 0

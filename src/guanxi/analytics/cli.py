@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -23,6 +24,7 @@ from .errors import AnalyticsError, InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from .pipeline import AnalysisResult, GroupSummary
 
@@ -36,6 +38,20 @@ OUTPUT_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 #: A CSV cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: str) -> Text:
+    """User-derived text for the terminal: no rich markup, control characters made visible.
+
+    File names, column names and messages quoting data may hold ``[bold]`` (rich markup) or
+    ``\\x1b[...`` (terminal escape sequences); both are shown literally, never interpreted.
+    """
+    from rich.text import Text
+
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value))
 
 
 def _iso_date(value: str) -> date:
@@ -168,7 +184,6 @@ def _output_paths(args: argparse.Namespace) -> tuple[Path, str, Path]:
 def run(args: argparse.Namespace) -> int:
     """Run ``guanxi analyze`` with parsed ``args``; returns the exit code."""
     from rich.console import Console
-    from rich.text import Text
 
     from . import pipeline
     from .report import write_report
@@ -177,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
     err_console = Console(stderr=True, highlight=False)
 
     def fail(message: str, code: int) -> int:
-        err_console.print(Text(f"guanxi analyze: error: {message}"), soft_wrap=True)
+        one_line = " ".join(message.split())
+        err_console.print(plain(f"guanxi analyze: error: {one_line}"), soft_wrap=True)
         return code
 
     try:
@@ -208,8 +224,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot write output: {exc}", EXIT_BAD_INPUT)
 
     print_summary(out_console, result)
-    out_console.print(Text(f"customers 客户结果: {out}"), soft_wrap=True)
-    out_console.print(Text(f"report 报告: {report}"), soft_wrap=True)
+    out_console.print(plain(f"customers 客户结果: {out}"), soft_wrap=True)
+    out_console.print(plain(f"report 报告: {report}"), soft_wrap=True)
     return EXIT_OK
 
 
@@ -280,7 +296,6 @@ def _money(value: float) -> str:
 
 def _group_table(title: str, groups: Sequence[GroupSummary]) -> object:
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title=title, title_justify="left")
     table.add_column("group 组别")
@@ -288,7 +303,7 @@ def _group_table(title: str, groups: Sequence[GroupSummary]) -> object:
         table.add_column(header, justify="right")
     for g in groups:
         table.add_row(
-            Text(g.label),
+            plain(g.label),
             f"{g.customers:,}",
             _pct(g.customer_share),
             _money(g.revenue),
@@ -300,12 +315,11 @@ def _group_table(title: str, groups: Sequence[GroupSummary]) -> object:
 def print_summary(console: Console, result: AnalysisResult) -> None:
     """Print the segment tables, fitted parameters and CLV totals as rich tables."""
     from rich.table import Table
-    from rich.text import Text
 
     s = result.settings
     unit = {"W": "weeks", "D": "days"}[s.time_unit]
     console.print(
-        Text(
+        plain(
             f"{result.source}: {result.n_transactions:,} transactions, "
             f"{result.customers.num_rows:,} customers; calibration to {s.calibration_end}, "
             f"observation to {s.observation_end}, time unit {unit}"
@@ -334,7 +348,7 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
     if result.holdout is not None:
         h = result.holdout
         console.print(
-            Text(
+            plain(
                 f"Holdout check 预测检验 ({s.holdout_length:g} {unit} to {s.observation_end}): "
                 f"actual {h.total_actual:,.0f} vs predicted {h.total_predicted:,.1f} repeat "
                 f"purchases ({h.relative_error:+.1%}), MAE {h.mean_absolute_error:.3f} per customer"
@@ -342,9 +356,9 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
             soft_wrap=True,
         )
     for note in result.notes:
-        console.print(Text(f"note: {note}"), soft_wrap=True)
+        console.print(plain(f"note: {note}"), soft_wrap=True)
     console.print(
-        Text(
+        plain(
             f"Total predicted CLV 客户终身价值合计 ({s.horizon_units:g} {unit}, margin "
             f"{s.margin:g}, discount {s.discount_rate:.0%}/year): {_money(result.total_clv)}"
         ),
