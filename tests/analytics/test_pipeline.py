@@ -71,7 +71,8 @@ def test_one_row_per_customer(cdnow_result: AnalysisResult) -> None:
     assert cdnow_result.n_transactions == 6919
     for name in (
         "frequency", "recency", "T", "monetary_value", "abc_class", "pyramid_tier",
-        "r_score", "f_score", "m_score", "rfm_segment", "p_alive", "expected_purchases",
+        "r_score", "f_score", "m_score", "rfm_segment", "eight_segment", "p_alive",
+        "expected_purchases",
         "expected_spend", "clv", "holdout_purchases",
     ):  # fmt: skip
         assert name in customers.column_names, name
@@ -107,17 +108,24 @@ def test_gamma_gamma_matches_fader_hardie_2013_note(cdnow_result: AnalysisResult
 
 
 def test_segments_follow_the_textbook_rules(cdnow_result: AnalysisResult) -> None:
-    abc = {g.label: g for g in cdnow_result.abc}
-    assert list(abc) == ["A", "B", "C"]
+    abc = {g.key: g for g in cdnow_result.abc}
+    assert list(abc) == ["A", "B", "C", "zero"]  # 8 customers spent $0.00 in calibration
     assert abc["A"].revenue_share == pytest.approx(0.7, abs=0.01)
     assert abc["B"].revenue_share == pytest.approx(0.2, abs=0.01)
     assert sum(g.customers for g in cdnow_result.abc) == 2357
-    pyramid = cdnow_result.pyramid
-    assert [g.customers for g in pyramid] == sorted(g.customers for g in pyramid)
-    assert [round(g.customer_share, 2) for g in pyramid] == [0.01, 0.04, 0.15, 0.80]
+    pyramid = {g.key: g.customers for g in cdnow_result.pyramid}
+    ranked = 2357 - abc["zero"].customers
+    assert pyramid["vip"] == round(0.01 * ranked)
+    assert pyramid["vip"] + pyramid["major"] == round(0.05 * ranked)
+    assert sum(pyramid.values()) == 2357
     assert sum(g.customers for g in cdnow_result.rfm_segments) == 2357
-    scores = cdnow_result.customers.column("r_score").to_numpy()
-    assert set(np.unique(scores)) <= {1, 2, 3, 4, 5}
+    assert sum(g.customers for g in cdnow_result.eight_segments) == 2357
+    customers = cdnow_result.customers
+    for name in ("r_score", "f_score", "m_score"):
+        assert set(np.unique(customers.column(name).to_numpy())) <= {1, 2, 3, 4, 5}
+    assert "重要价值客户" in customers.column("eight_segment_zh").to_pylist()
+    ids = customers.column("customer_id").to_pylist()
+    assert ids == sorted(ids)
 
 
 def test_predictions_are_consistent(cdnow_result: AnalysisResult) -> None:
@@ -210,7 +218,7 @@ def test_a_base_without_repeat_buyers_still_gets_segments() -> None:
     assert result.models == []
     assert math.isnan(result.total_clv)
     assert any("not fitted" in note for note in result.notes)
-    assert result.abc[0].label == "A"
+    assert result.abc[0].key == "A"
 
 
 @pytest.mark.parametrize(

@@ -329,6 +329,7 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
     console.print(_group_table("ABC classification ABC分类法", result.abc))
     console.print(_group_table("Value pyramid 客户金字塔", result.pyramid))
     console.print(_group_table("RFM 分析 segments 客户细分", result.rfm_segments))
+    console.print(_group_table("RFM eight segments 八类客户", result.eight_segments))
     models = Table(title="Fitted models 模型参数", title_justify="left")
     for header, justify in (
         ("model 模型", "left"),

@@ -21,6 +21,9 @@ import pyarrow as pa
 
 from .errors import ConvergenceError, InputError
 from .models import BetaGeo, GammaGamma, HoldoutCheck
+from .segments.abc import ABC_LABELS_ZH, abc_classify
+from .segments.pyramid import PYRAMID_LABELS_ZH, value_pyramid
+from .segments.rfm import EIGHT_SEGMENT_LABELS, RFM_SEGMENT_LABELS, rfm_score
 from .summary import SummaryInfo, summarize
 
 __all__ = [
@@ -105,8 +108,13 @@ class AnalysisSettings:
 
 @dataclass(frozen=True)
 class GroupSummary:
-    """One row of a segment table: a class, tier or segment with its size and revenue share."""
+    """One row of a segment table: a class, tier or segment with its size and revenue share.
 
+    ``key`` is the value in the per-customer output (``"A"``, ``"vip"``, ``"champions"``);
+    ``label`` is for people, English with the Chinese term.
+    """
+
+    key: str
     label: str
     customers: int
     customer_share: float
@@ -146,6 +154,7 @@ class AnalysisResult:
     abc: list[GroupSummary]
     pyramid: list[GroupSummary]
     rfm_segments: list[GroupSummary]
+    eight_segments: list[GroupSummary]
     models: list[FittedModel]
     total_clv: float
     palive_grid: PAliveGrid | None
@@ -256,6 +265,8 @@ def summarise(table: pa.Table, settings: AnalysisSettings) -> tuple[CustomerSumm
         date_format=settings.date_format,
         return_info=True,
     )
+    # The summary's row order is unspecified; sorted ids make the output files reproducible.
+    result = result.sort_by(settings.customer)
     col = {name: result.column(name) for name in result.column_names}
     last = col["last_purchase"].to_numpy().astype("datetime64[D]")
     frequency = col["frequency"].to_numpy().astype(np.float64)
@@ -285,86 +296,85 @@ def summarise(table: pa.Table, settings: AnalysisSettings) -> tuple[CustomerSumm
 # Segments
 # --------------------------------------------------------------------------------------------
 
-ABC_LABELS = ("A", "B", "C")
-PYRAMID_TIERS = ("VIP 贵宾", "major 主要客户", "ordinary 普通客户", "small 小客户")
-RFM_SEGMENTS = (
-    "重要价值 important value",
-    "重要发展 important develop",
-    "重要保持 important keep",
-    "重要挽留 important win back",
-    "一般价值 general value",
-    "一般发展 general develop",
-    "一般保持 general keep",
-    "一般挽留 general win back",
-)
+#: Display labels (English with the Chinese term) of the segment keys the segments/ modules use.
+ABC_DISPLAY = {key: f"{key} ({zh})" for key, zh in ABC_LABELS_ZH.items()}
+PYRAMID_DISPLAY = {
+    key: f"{'VIP' if key == 'vip' else key} {zh}" for key, zh in PYRAMID_LABELS_ZH.items()
+}
+RFM_DISPLAY = {key: f"{key.replace('_', ' ')} {zh}" for key, zh in RFM_SEGMENT_LABELS.items()}
+EIGHT_ZH = dict(EIGHT_SEGMENT_LABELS.values())
+EIGHT_DISPLAY = {en: f"{en.replace('_', ' ')} {zh}" for en, zh in EIGHT_SEGMENT_LABELS.values()}
 
 
 @dataclass(frozen=True)
 class Segments:
+    """Per-customer segment keys and scores, in the order of the summary's customers."""
+
     abc: np.ndarray
     pyramid: np.ndarray
     r_score: np.ndarray
     f_score: np.ndarray
     m_score: np.ndarray
+    rfm_cell: np.ndarray
     rfm_segment: np.ndarray
-
-
-def _rank_order(values: np.ndarray) -> np.ndarray:
-    """Positions of customers from the highest value down, ties broken stably."""
-    return np.argsort(-values, kind="stable")
+    eight_segment: np.ndarray
 
 
 def segment(summary: CustomerSummary) -> Segments:
-    """ABC by cumulative revenue share (70/20/10), pyramid by rank (1/4/15/80 %), RFM scores."""
-    from scipy.stats import rankdata
+    """ABC (70/20/10 of revenue), value pyramid (1/4/15/80 % of customers) and RFM scores.
 
-    revenue = summary.revenue
-    n = revenue.size
-    order = _rank_order(revenue)
-    total = revenue.sum()
-    before = np.cumsum(revenue[order]) - revenue[order]
-    share_before = before / total if total > 0 else np.zeros(n)
-    abc = np.empty(n, dtype=object)
-    abc[order] = np.where(share_before < 0.7, "A", np.where(share_before < 0.9, "B", "C"))
-    position = np.empty(n)
-    position[order] = (np.arange(n) + 1) / max(n, 1)
-    pyramid = np.select(
-        [position <= 0.01, position <= 0.05, position <= 0.20],
-        list(PYRAMID_TIERS[:3]),
-        PYRAMID_TIERS[3],
-    ).astype(object)
+    The rules live in :mod:`guanxi.analytics.segments`; RFM reads the calibration summary
+    (recency in days before the calibration end, purchase occasions, total revenue), so no second
+    pass over the transactions is needed.
+    """
+    ids = pa.array(summary.customer.tolist(), pa.string())
+    values = pa.table({"customer_id": ids, "revenue": summary.revenue})
+    abc = abc_classify(values, "revenue", "customer_id").classes
+    pyramid = value_pyramid(values, "revenue", "customer_id").classes
+    rfm = rfm_score(
+        pa.table(
+            {
+                "customer_id": ids,
+                "recency_days": summary.days_since_last,
+                "frequency": summary.purchases,
+                "monetary": summary.revenue,
+            }
+        )
+    )
 
-    def score(values: np.ndarray) -> np.ndarray:
-        pct = rankdata(values, method="average") / max(n, 1)
-        return np.clip(np.ceil(pct * 5), 1, 5).astype(int)
+    def keys(table: pa.Table, name: str) -> np.ndarray:
+        column = table.column(name).cast(pa.string())
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
 
-    r_score = score(-summary.days_since_last)
-    f_score = score(summary.purchases.astype(float))
-    m_score = score(revenue)
-    r_high = summary.days_since_last < summary.days_since_last.mean()
-    f_high = summary.purchases > summary.purchases.mean()
-    m_high = revenue > revenue.mean()
-    index = (~m_high) * 4 + (~r_high) * 2 + (~f_high) * 1
-    # index: 0 value (R F M high), 1 develop (R, M high; F low), 2 keep (F, M), 3 win back (M)
-    mapping = np.array(RFM_SEGMENTS, dtype=object)[[0, 1, 2, 3, 4, 5, 6, 7]]
-    rfm_segment = mapping[index]
-    return Segments(abc, pyramid, r_score, f_score, m_score, rfm_segment)
+    return Segments(
+        abc=keys(abc, "abc_class"),
+        pyramid=keys(pyramid, "tier"),
+        r_score=rfm.column("r_score").to_numpy().astype(np.int64),
+        f_score=rfm.column("f_score").to_numpy().astype(np.int64),
+        m_score=rfm.column("m_score").to_numpy().astype(np.int64),
+        rfm_cell=keys(rfm, "rfm_cell"),
+        rfm_segment=keys(rfm, "segment"),
+        eight_segment=keys(rfm, "eight_segment"),
+    )
 
 
 def _group_table(
-    labels: np.ndarray, revenue: np.ndarray, order: tuple[str, ...]
+    keys: np.ndarray, revenue: np.ndarray, display: dict[str, str]
 ) -> list[GroupSummary]:
-    total_customers = max(labels.size, 1)
-    total_revenue = float(revenue.sum())
+    """Customers and revenue per segment, in ``display`` order, empty segments left out."""
+    total_customers = max(keys.size, 1)
+    total_revenue = float(revenue[revenue > 0].sum())
     rows = []
-    present = [label for label in order if (labels == label).any()]
-    extra = sorted(set(labels.tolist()) - set(order))
-    for label in present + extra:
-        mask = labels == label
+    extra = sorted(set(keys.tolist()) - set(display))
+    for key in [*display, *extra]:
+        mask = keys == key
+        if not mask.any():
+            continue
         value = float(revenue[mask].sum())
         rows.append(
             GroupSummary(
-                label=str(label),
+                key=str(key),
+                label=display.get(key, str(key)),
                 customers=int(mask.sum()),
                 customer_share=float(mask.sum()) / total_customers,
                 revenue=value,
@@ -597,9 +607,10 @@ def analyze(
         settings=settings,
         n_transactions=int(table.num_rows),
         customers=_customer_table(summary, seg, predictions),
-        abc=_group_table(seg.abc, summary.revenue, ABC_LABELS),
-        pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_TIERS),
-        rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_SEGMENTS),
+        abc=_group_table(seg.abc, summary.revenue, ABC_DISPLAY),
+        pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_DISPLAY),
+        rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_DISPLAY),
+        eight_segments=_group_table(seg.eight_segment, summary.revenue, EIGHT_DISPLAY),
         models=predictions.models,
         total_clv=float(np.sum(predictions.clv)),
         palive_grid=predictions.grid,
@@ -638,7 +649,15 @@ def _customer_table(summary: CustomerSummary, seg: Segments, pred: Predictions) 
         "r_score": seg.r_score.astype(np.int64),
         "f_score": seg.f_score.astype(np.int64),
         "m_score": seg.m_score.astype(np.int64),
+        "rfm_cell": pa.array(seg.rfm_cell.tolist(), pa.string()),
         "rfm_segment": pa.array(seg.rfm_segment.tolist(), pa.string()),
+        "rfm_segment_zh": pa.array(
+            [RFM_SEGMENT_LABELS.get(k, k) for k in seg.rfm_segment.tolist()], pa.string()
+        ),
+        "eight_segment": pa.array(seg.eight_segment.tolist(), pa.string()),
+        "eight_segment_zh": pa.array(
+            [EIGHT_ZH.get(k, k) for k in seg.eight_segment.tolist()], pa.string()
+        ),
         "p_alive": pred.p_alive,
         "expected_purchases": pred.expected_purchases,
         "expected_spend": pred.expected_spend,

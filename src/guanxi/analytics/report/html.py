@@ -179,6 +179,8 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
         )
     )
     parts.append("</div>")
+    parts.append("<h3>Eight-segment scheme 八类客户 (R, F, M above or below their mean)</h3>")
+    parts.append(_table(_GROUP_HEADERS, _group_rows(result.eight_segments), {1, 2, 3, 4}))
 
     # Models
     parts.append("<h2>Fitted models 模型参数</h2>")
