@@ -94,13 +94,31 @@ def main() -> int:
 
     app_port, min_port = free_port(), free_port()
     guanxi = subprocess.Popen(
-        [sys.executable, "-m", "guanxi.cli", "serve", "--bind", f"127.0.0.1:{app_port}",
-         "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "guanxi.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{app_port}",
+            "--workers",
+            "2",
+        ],
         env=env,
     )
     minimal = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "minimal_django:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{min_port}", "--access-logfile", "/dev/null"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "minimal_django:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{min_port}",
+            "--access-logfile",
+            "/dev/null",
+        ],
         cwd=ROOT / "bench",
         env={**os.environ},
     )
@@ -110,9 +128,21 @@ def main() -> int:
         headers = [f"Cookie: sessionid={session}", "X-Forwarded-Proto: https"]
         # a request to check we get the dashboard, not a redirect to the login page
         check = subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", headers[0], "-H",
-             headers[1], f"http://127.0.0.1:{app_port}/"],
-            capture_output=True, text=True,
+            [
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-H",
+                headers[0],
+                "-H",
+                headers[1],
+                f"http://127.0.0.1:{app_port}/",
+            ],
+            capture_output=True,
+            text=True,
         ).stdout
         if check != "200":
             raise RuntimeError(f"dashboard answered {check}, not 200")
@@ -123,8 +153,12 @@ def main() -> int:
             mini.append(wrk(f"http://127.0.0.1:{min_port}/", args.seconds, []))
             dash.append(wrk(f"http://127.0.0.1:{app_port}/", args.seconds, headers))
         d, m = statistics.median(dash), statistics.median(mini)
-        print(f"minimal Django view : {m:8.0f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in mini)})")
-        print(f"guanxi dashboard    : {d:8.0f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in dash)})")
+        print(
+            f"minimal Django view : {m:8.0f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in mini)})"
+        )
+        print(
+            f"guanxi dashboard    : {d:8.0f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in dash)})"
+        )
         print(f"ratio dashboard/minimal: {d / m:.2f}")
     finally:
         for proc in (guanxi, minimal):

@@ -24,7 +24,9 @@ WORKERS = os.environ.get("GUANXI_TEST_WORKERS", "2")
 REPORTS = ROOT / "data" / "test-reports"
 
 
-def run_phase(name: str, command: list[str], env: dict[str, str] | None = None) -> tuple[int, float]:
+def run_phase(
+    name: str, command: list[str], env: dict[str, str] | None = None
+) -> tuple[int, float]:
     print(f"\n=== {name} ===", flush=True)
     started = time.monotonic()
     code = subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
@@ -91,9 +93,12 @@ def main(argv: list[str]) -> int:
     test_env = {"GUANXI_MODE": "test"}
     phase(
         "gates: migrations and lint",
-        ["bash", "-c",
-         f"{sys.executable} -m django makemigrations --check --dry-run "
-         f"--settings=guanxi.test_settings && {VENV_BIN / 'ruff'} check src tests bench"],
+        [
+            "bash",
+            "-c",
+            f"{sys.executable} -m django makemigrations --check --dry-run "
+            f"--settings=guanxi.test_settings && {VENV_BIN / 'ruff'} check src tests bench",
+        ],
         {**test_env, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
     )
     phase(

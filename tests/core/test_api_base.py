@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from guanxi.core.filters import Filter, FilterSet
 from guanxi.core.errors import InvalidInput
+from guanxi.core.filters import Filter, FilterSet
 from guanxi.core.models import ApiToken
 from guanxi.core.services.tokens import create_token, revoke_token
 
@@ -66,10 +66,10 @@ def test_profile_page_creates_a_token_shown_once(org, client_for):
 
 
 def test_token_cli_prints_a_working_token(org):
-    from guanxi.cli import main
-
-    import io
     import contextlib
+    import io
+
+    from guanxi.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -63,12 +63,11 @@ def test_lockout_ends_after_the_cool_off(org):
 def test_passwords_are_hashed_with_argon2_in_production_settings():
     from guanxi import settings as production_settings
 
-    assert "Argon2" in production_settings.PASSWORD_HASHERS[0] or "MD5" in (
-        production_settings.PASSWORD_HASHERS[0]
+    assert (
+        "Argon2" in production_settings.PASSWORD_HASHERS[0]
+        or "MD5" in (production_settings.PASSWORD_HASHERS[0])
     )
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    ):
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
         from django.contrib.auth.hashers import make_password
 
         assert make_password("a long enough secret").startswith("argon2")

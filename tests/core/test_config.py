@@ -58,10 +58,16 @@ def test_bad_configuration_is_one_clear_line(tmp_path, env, message):
 
 def test_demo_settings_generate_and_keep_a_secret_key(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY, settings.DEBUG)"
-    first = run(["-c", f"import django; django.setup(); {code}"], GUANXI_MODE="demo",
-                GUANXI_DATA_DIR=str(tmp_path))
-    second = run(["-c", f"import django; django.setup(); {code}"], GUANXI_MODE="demo",
-                 GUANXI_DATA_DIR=str(tmp_path))
+    first = run(
+        ["-c", f"import django; django.setup(); {code}"],
+        GUANXI_MODE="demo",
+        GUANXI_DATA_DIR=str(tmp_path),
+    )
+    second = run(
+        ["-c", f"import django; django.setup(); {code}"],
+        GUANXI_MODE="demo",
+        GUANXI_DATA_DIR=str(tmp_path),
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and first.stdout.endswith("True\n")
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -13,8 +13,26 @@ PO = SRC / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 #: msgids whose zh-Hans text may equal the English (acronyms, codes, names of things).
-SAME_IN_BOTH = {"API", "ABC", "RFM", "CLV", "VIP", "CSV", "XLSX", "ID", "URL", "EN", "AAA",
-                "AA", "A", "B", "C", "WeChat ID", "%(module)s: view", "%(module)s: change"}
+SAME_IN_BOTH = {
+    "API",
+    "ABC",
+    "RFM",
+    "CLV",
+    "VIP",
+    "CSV",
+    "XLSX",
+    "ID",
+    "URL",
+    "EN",
+    "AAA",
+    "AA",
+    "A",
+    "B",
+    "C",
+    "WeChat ID",
+    "%(module)s: view",
+    "%(module)s: change",
+}
 
 
 def parse_po(path: Path) -> dict[str, str]:
@@ -22,8 +40,8 @@ def parse_po(path: Path) -> dict[str, str]:
     entries: dict[str, str] = {}
     msgid = msgstr = None
     current = None
-    fuzzy = False
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    fuzzy = fuzzy_prev = False
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
@@ -80,8 +98,18 @@ def test_catalogue_holds_every_marked_string(tmp_path):
     import sys
 
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete",
-         "--no-location", "-i", "analytics/*"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--no-location",
+            "-i",
+            "analytics/*",
+        ],
         cwd=copy,
         check=True,
         capture_output=True,

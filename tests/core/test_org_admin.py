@@ -115,5 +115,7 @@ def test_role_scopes_are_edited_in_guanxi(org, client_for):
     for module in ("customers", "sales", "service", "marketing"):
         data[f"{module}_view"] = "department"
         data[f"{module}_change"] = "own"
-    assert client_for("admin").post(reverse("core:role_edit", args=[role.pk]), data).status_code == 302
+    assert (
+        client_for("admin").post(reverse("core:role_edit", args=[role.pk]), data).status_code == 302
+    )
     assert role.scopes.get(module="customers").view == "department"

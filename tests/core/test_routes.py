@@ -109,9 +109,7 @@ def test_anonymous_users_are_refused(db, route, name):
                 assert "login" in response["Location"], response["Location"]
 
 
-@pytest.mark.parametrize(
-    "name", [n for n, rule in ACCESS_RULES.items() if rule == ORG_ADMIN]
-)
+@pytest.mark.parametrize("name", [n for n, rule in ACCESS_RULES.items() if rule == ORG_ADMIN])
 def test_administration_routes_refuse_other_roles(org, client_for, name):
     route = next(r for r, n in ROUTES if n == name)
     url = sample_url(route)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.core.checks import Error, register
+from django.conf import settings
+from django.core.checks import Error, Tags, register
 
 
 @register()
@@ -27,8 +28,32 @@ def scoped_models_declare_scope(app_configs: Any, **kwargs: Any) -> list[Error]:
                 )
         elif not hasattr(model, "owner_id"):
             errors.append(
-                Error(
-                    f"{model.__name__} has no owner and no Scope.parent", id="guanxi.E002"
-                )
+                Error(f"{model.__name__} has no owner and no Scope.parent", id="guanxi.E002")
             )
     return errors
+
+
+@register(Tags.database, deploy=True)
+def no_demo_logins_in_production(
+    app_configs: Any, databases: Any = None, **kwargs: Any
+) -> list[Error]:
+    """In production no account may still accept the demo's well-known password."""
+    if not databases or not settings.PRODUCTION:
+        return []
+    from guanxi.core.demo import DEMO_PASSWORD, DEMO_USERS
+    from guanxi.core.models import User
+
+    found = [
+        user.username
+        for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS], is_active=True)
+        if user.check_password(DEMO_PASSWORD)
+    ]
+    if found:
+        return [
+            Error(
+                "demo logins with the demo password exist: " + ", ".join(found),
+                hint="deactivate these users or change their passwords",
+                id="guanxi.E003",
+            )
+        ]
+    return []

@@ -19,7 +19,7 @@ from guanxi.core.models import Department, User
 from guanxi.core.services import org
 
 #: The demo's well-known password; demo users exist only in demo mode (never in production).
-DEMO_PASSWORD = "guanxi-demo-2026"
+DEMO_PASSWORD = "guanxi-demo-2026"  # noqa: S105  (printed by `guanxi demo`; demo mode only)
 
 
 @dataclass
@@ -118,9 +118,16 @@ def _system_actor() -> Any:
     return _SystemActor()
 
 
-def build(*, seed: int = 2026, options: dict[str, Any] | None = None, progress: Any = None) -> DemoContext:
+def build(
+    *, seed: int = 2026, options: dict[str, Any] | None = None, progress: Any = None
+) -> DemoContext:
     """Create the demo organisation and run every registered generator (idempotent per seed:
     an already-built database is left as it is)."""
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        # The demo's well-known logins never exist in a production database.
+        raise RuntimeError("the demo data is refused in production mode (GUANXI_MODE=production)")
     ctx = DemoContext(rng=random.Random(seed), seed=seed, options=options or {})
     if progress is not None:
         ctx.progress = progress

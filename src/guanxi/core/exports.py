@@ -88,7 +88,9 @@ def file_response(content: bytes, filename: str, fmt: str) -> HttpResponse:
     return response
 
 
-def write(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "data") -> bytes:
+def write(
+    fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "data"
+) -> bytes:
     if fmt == "csv":
         return csv_bytes(headers, rows)
     if fmt == "xlsx":

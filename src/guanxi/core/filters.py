@@ -128,9 +128,7 @@ def page_bounds(params: Any, *, default_size: int, max_size: int) -> tuple[int, 
         if not 1 <= size <= max_size:
             raise ValueError
     except ValueError:
-        errors["page_size"] = [
-            _("page_size must be between 1 and %(max)s.") % {"max": max_size}
-        ]
+        errors["page_size"] = [_("page_size must be between 1 and %(max)s.") % {"max": max_size}]
         size = default_size
     if errors:
         raise InvalidInput(errors)

@@ -52,7 +52,12 @@ class RowError:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -134,7 +139,9 @@ def _read_xlsx(data: bytes) -> Table:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _bad_file(_("This is not a CSV or XLSX file."))
     # A zip bomb: the declared sizes bound what the reader would unpack.
-    if sum(info.file_size for info in infos) > _limit("GUANXI_IMPORT_MAX_UNPACKED", MAX_UNPACKED_BYTES):
+    if sum(info.file_size for info in infos) > _limit(
+        "GUANXI_IMPORT_MAX_UNPACKED", MAX_UNPACKED_BYTES
+    ):
         raise _bad_file(_("The spreadsheet unpacks to more than the allowed size."))
     from python_calamine import CalamineWorkbook
 
@@ -189,7 +196,11 @@ def map_columns(
     unknown_targets = sorted(set(explicit.values()) - set(fields)) if fields else []
     if unknown_targets:
         raise InvalidInput(
-            {"mapping": [_("Unknown field in the mapping: %(f)s") % {"f": f} for f in unknown_targets]}
+            {
+                "mapping": [
+                    _("Unknown field in the mapping: %(f)s") % {"f": f} for f in unknown_targets
+                ]
+            }
         )
     result: dict[int, str] = {}
     ignored: list[str] = []
@@ -201,15 +212,13 @@ def map_columns(
                 ignored.append(header)
             continue
         if target in result.values():
-            raise InvalidInput(
-                {"file": [_("Two columns map to the field %(f)s.") % {"f": target}]}
-            )
+            raise InvalidInput({"file": [_("Two columns map to the field %(f)s.") % {"f": target}]})
         result[index] = target
     return ColumnMap(result, ignored)
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """"客户名=name,手机=phone" → {"客户名": "name", "手机": "phone"} (CLI and form input)."""
+    """ "客户名=name,手机=phone" → {"客户名": "name", "手机": "phone"} (CLI and form input)."""
     mapping: dict[str, str] = {}
     for part in (text or "").replace("，", ",").split(","):
         if not part.strip():
@@ -221,9 +230,7 @@ def parse_mapping(text: str) -> dict[str, str]:
     return mapping
 
 
-def error_file(
-    fmt: str, headers: Sequence[str], table: Table, errors: Sequence[RowError]
-) -> bytes:
+def error_file(fmt: str, headers: Sequence[str], table: Table, errors: Sequence[RowError]) -> bytes:
     """The bad rows of ``table`` as they were, with the line and a reason column added."""
     reasons: dict[int, list[str]] = {}
     for error in errors:

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from huey import crontab  # noqa: F401  (re-exported for modules that schedule jobs)
+from huey import crontab
 from huey.api import Huey
 
 from guanxi.core import clock
@@ -86,9 +86,7 @@ def daily(name: str, *, hour: int = 2, minute: int = 0) -> Callable:
         def scheduled() -> dict[str, Any] | None:
             return run_daily(name)
 
-        get_huey().periodic_task(crontab(hour=str(hour), minute=str(minute)), name=name)(
-            scheduled
-        )
+        get_huey().periodic_task(crontab(hour=str(hour), minute=str(minute)), name=name)(scheduled)
         return func
 
     return register

@@ -57,9 +57,10 @@ def subordinate_ids(user: User) -> set[int]:
     found = {user.pk}
     frontier = {user.pk}
     while frontier:
-        frontier = set(
-            UserModel.objects.filter(superior_id__in=frontier).values_list("pk", flat=True)
-        ) - found
+        frontier = (
+            set(UserModel.objects.filter(superior_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
         found |= frontier
     return found
 

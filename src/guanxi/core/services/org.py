@@ -147,7 +147,9 @@ def set_roles(*, actor: Any, user: User, codes: Iterable[str], check_actor: bool
     roles = list(Role.objects.filter(code__in=list(codes)).select_related("group"))
     unknown = set(codes) - {r.code for r in roles}
     if unknown:
-        raise InvalidInput({"roles": [_("Unknown role: %(r)s") % {"r": ", ".join(sorted(unknown))}]})
+        raise InvalidInput(
+            {"roles": [_("Unknown role: %(r)s") % {"r": ", ".join(sorted(unknown))}]}
+        )
     user.groups.set([r.group for r in roles])
 
 

@@ -194,9 +194,7 @@ def may_hand_over_to(actor: Any, new_owner: Any, module: str) -> bool:
     return new_owner.department_id == actor.department_id
 
 
-def reassign(
-    records: Iterable[R], *, actor: Any, new_owner: Any, module: str
-) -> list[R]:
+def reassign(records: Iterable[R], *, actor: Any, new_owner: Any, module: str) -> list[R]:
     """Give records a new owner, all or nothing: every record must be changeable by the actor
     and the new owner within the actor's reach (bulk actions check every id)."""
     records = list(records)

@@ -45,9 +45,7 @@ def _form_errors(form: Any, exc: InvalidInput) -> None:
 
 @organisation_manager
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.select_related("department", "superior").prefetch_related(
-        "groups__role"
-    )
+    users = User.objects.select_related("department", "superior").prefetch_related("groups__role")
     return render(request, "core/admin/user_list.html", {"users": users})
 
 
@@ -113,7 +111,9 @@ def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
             if department is None:
                 org.create_department(actor=request.user, **form.cleaned_data)
             else:
-                org.update_department(actor=request.user, department=department, **form.cleaned_data)
+                org.update_department(
+                    actor=request.user, department=department, **form.cleaned_data
+                )
         except InvalidInput as exc:
             _form_errors(form, exc)
         else:

@@ -231,7 +231,9 @@ class ObjectEditView(RecordView):
     def success_url(self, obj: Any) -> str:
         return self.url("detail", obj.pk)
 
-    def render_form(self, form: forms.Form, obj: Any, status: int = 200, **extra: Any) -> HttpResponse:
+    def render_form(
+        self, form: forms.Form, obj: Any, status: int = 200, **extra: Any
+    ) -> HttpResponse:
         # On a re-render the form keeps the version the user's copy was read at, never the
         # current one: resubmitting must not overwrite what others changed meanwhile.
         version = self.request.POST.get("version") if self.request.method == "POST" else None
@@ -333,7 +335,9 @@ class RecycleBinView(RecordView):
         )
         page = Paginator(rows, self.page_size).get_page(request.GET.get("page"))
         return render(
-            request, self.template_name, {**self.base_context(), "page": page, "objects": page.object_list}
+            request,
+            self.template_name,
+            {**self.base_context(), "page": page, "objects": page.object_list},
         )
 
 
@@ -378,7 +382,9 @@ class SavedFilterView(LoginRequiredMixin, View):
         cleaned = {k: query.getlist(k) for k in query if k not in PAGE_PARAMS}
         name = request.POST.get("name", "").strip()[:100]
         if request.POST.get("delete"):
-            SavedFilter.objects.filter(user=request.user, list_name=list_name, pk=request.POST.get("delete")).delete()
+            SavedFilter.objects.filter(
+                user=request.user, list_name=list_name, pk=request.POST.get("delete")
+            ).delete()
             return HttpResponseRedirect(reverse(list_url))
         try:
             filterset.apply(model.objects.none(), cleaned)

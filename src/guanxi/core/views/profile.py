@@ -18,13 +18,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         try:
-            token, new_token = tokens.create_token(request.user, request.POST.get("name", ""))
+            _token, new_token = tokens.create_token(request.user, request.POST.get("name", ""))
         except InvalidInput:
             messages.error(request, _("Give the token a name."))
             return redirect("core:profile")
-        messages.success(
-            request, _("Token created. Copy it now: it will not be shown again.")
-        )
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     return render(
         request,
         "core/profile.html",
