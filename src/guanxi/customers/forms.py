@@ -1,0 +1,296 @@
+"""Forms of the customers pages. They validate input only; saving goes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from guanxi.core.models import User
+from guanxi.core.scopes import CHANGE
+from guanxi.core.services.records import may_hand_over_to
+from guanxi.customers import reference
+from guanxi.customers.models import Activity, Contact, Customer, Kind
+from guanxi.customers.services import activities as activity_services
+from guanxi.customers.services import contacts as contact_services
+from guanxi.customers.services import customers as customer_services
+
+#: Form sections on the edit page (the profile sections of the domain brief).
+CUSTOMER_SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
+    (_l("Basic"), (
+        "code", "name", "name_en", "kind", "phone", "email", "website", "province", "city",
+        "district", "address", "industry", "company_size", "annual_turnover", "occupation",
+        "age_band", "tags", "source", "owner",
+    )),
+    (_l("Classification"), (
+        "relationship_type", "status", "lifecycle_status", "loyalty", "importance",
+        "value_ability", "relationship_depth", "visit_frequency",
+    )),
+    (_l("Personal profile"), ("family_members", "team_members", "personality", "hobbies")),
+    (_l("Business"), ("product_categories", "main_line", "brands")),
+    (_l("Sales network"), (
+        "own_stores", "own_stores_revenue", "franchise_stores", "franchise_stores_revenue",
+        "counters", "outlets_city", "outlets_county", "outlets_township",
+    )),
+    (_l("Logistics"), (
+        "logistics_company", "logistics_address", "logistics_contact", "logistics_price",
+        "logistics_turnaround_days", "logistics_reputation",
+    )),
+    (_l("Notes"), ("notes",)),
+]  # fmt: skip
+
+
+def user_choices(actor: Any) -> list[tuple[int, str]]:
+    """Users the actor may hand records to (the department rule), for owner selects."""
+    users = User.objects.filter(is_active=True).select_related("department")
+    return [(u.pk, str(u)) for u in users if may_hand_over_to(actor, u, "customers")]
+
+
+class CustomerForm(forms.ModelForm):
+    tags = forms.CharField(
+        label=_l("tags"), required=False, help_text=_l("Separate tags with commas.")
+    )
+    owner = forms.TypedChoiceField(label=_l("owner"), required=False, coerce=int, empty_value=None)
+
+    class Meta:
+        model = Customer
+        fields = [
+            f for section in CUSTOMER_SECTIONS for f in section[1] if f not in {"tags", "owner"}
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "brands": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self, data: Any = None, *, instance: Customer | None = None, user: Any = None
+    ) -> None:
+        super().__init__(data, instance=instance)
+        self.user = user
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _l("Left empty, a code is generated.")
+        if instance is not None:
+            self.fields["tags"].initial = ", ".join(instance.tag_list)
+            # The owner changes through the reassign action, never through the edit form.
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].choices = [("", _("Me"))] + user_choices(user)
+        self.fields["province"] = forms.ChoiceField(
+            label=_l("province"),
+            required=False,
+            choices=[("", "-")] + reference.region_choices("province"),
+        )
+        province = self._value("province")
+        city = self._value("city")
+        self.fields["city"] = forms.ChoiceField(
+            label=_l("city"), required=False,
+            choices=[("", "-")] + [(r.code, r.name) for r in reference.children(province)] if province else [("", "-")],
+        )  # fmt: skip
+        self.fields["district"] = forms.ChoiceField(
+            label=_l("district"), required=False,
+            choices=[("", "-")] + [(r.code, r.name) for r in reference.children(city)] if city else [("", "-")],
+        )  # fmt: skip
+        self.fields["industry"] = forms.ChoiceField(
+            label=_l("industry"), required=False, choices=[("", "-"), *reference.industry_choices()]
+        )
+        # Cascading selects through htmx (no inline script): a change reloads the next level.
+        options_url = reverse("customers:region_options")
+        self.fields["province"].widget.attrs.update(
+            {"hx-get": f"{options_url}?level=city", "hx-target": "#id_city", "hx-trigger": "change"}
+        )
+        self.fields["city"].widget.attrs.update(
+            {
+                "hx-get": f"{options_url}?level=district",
+                "hx-target": "#id_district",
+                "hx-trigger": "change",
+            }
+        )
+        if instance is None:
+            check_url = reverse("customers:duplicate_check")
+            for name in ("name", "phone", "email"):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-get": check_url,
+                        "hx-trigger": "change",
+                        "hx-target": "#duplicate-check",
+                        "hx-include": "[name=name],[name=phone],[name=email]",
+                    }
+                )
+
+    def _value(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(name, ""))
+        return str(getattr(self.instance, name, "") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Kind.COMPANY:
+            for name in ("industry", "province"):
+                if not data.get(name):
+                    self.add_error(name, _("Required for a company."))
+        elif kind == Kind.PERSON and not (data.get("phone") or data.get("email")):
+            self.add_error("phone", _("A person needs a phone number or an email address."))
+        owner_id = data.get("owner")
+        if owner_id:
+            owner = User.objects.filter(pk=owner_id, is_active=True).first()
+            if owner is None or not may_hand_over_to(self.user, owner, "customers"):
+                self.add_error("owner", _("You may not make this user the owner."))
+            data["owner"] = owner
+        return data
+
+    def _post_clean(self) -> None:
+        # The model's own validation (regions, per-kind fields) without the unique code check:
+        # the service checks it against live rows and the constraint decides any race.
+        exclude = self._get_validation_exclusions()
+        exclude.add("code")
+        try:
+            self.instance = forms.models.construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+            self.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            k: v for k, v in self.cleaned_data.items() if k in customer_services.WRITABLE_FIELDS
+        }
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = list(contact_services.WRITABLE_FIELDS)
+        widgets = {
+            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self, data: Any = None, *, instance: Contact | None = None, user: Any = None
+    ) -> None:
+        super().__init__(data, instance=instance)
+
+    def _post_clean(self) -> None:
+        # Validated by the service (and the customer is not on the form).
+        exclude = self._get_validation_exclusions()
+        exclude.add("customer")
+        try:
+            self.instance = forms.models.construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+            self.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = list(activity_services.WRITABLE_FIELDS)
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "next_contact_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        instance: Activity | None = None,
+        user: Any = None,
+        customer: Customer | None = None,
+    ) -> None:
+        super().__init__(data, instance=instance)
+        customer = customer or (instance.customer if instance else None)
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(customer=customer) if customer else Contact.objects.none()
+        )
+        for name in ("occurred_at", "next_contact_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def _post_clean(self) -> None:
+        pass  # the service validates, with the customer set
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ReassignForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_l("new owner"), coerce=int)
+
+    def __init__(self, data: Any = None, *, user: Any = None) -> None:
+        super().__init__(data)
+        self.fields["owner"].choices = user_choices(user)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_l("CSV or XLSX file"))
+    mapping = forms.CharField(
+        label=_l("column mapping"),
+        required=False,
+        help_text=_l(
+            "Optional, for headers the built-in table does not know: 客户名=name, 手机=phone"
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_l("Dry run: check every row, write nothing"), required=False
+    )
+    skip_invalid = forms.BooleanField(
+        label=_l("Skip invalid rows: write the good rows, return the bad ones in an error file"),
+        required=False,
+    )
+
+
+class MergeForm(forms.Form):
+    """One radio per field that differs: keep this record's value or take the other's."""
+
+    def __init__(self, data: Any = None, *, keep: Customer, remove: Customer) -> None:
+        super().__init__(data)
+        from guanxi.customers.services.merging import MERGE_FIELDS
+
+        self.differences = []
+        for name in MERGE_FIELDS:
+            mine, theirs = getattr(keep, name), getattr(remove, name)
+            if mine == theirs or theirs in ("", None):
+                continue
+            field = Customer._meta.get_field(name)
+            display = f"get_{name}_display"
+            self.fields[f"take_{name}"] = forms.BooleanField(
+                required=False, label=field.verbose_name
+            )
+            self.differences.append(
+                {
+                    "name": name,
+                    "label": field.verbose_name,
+                    "mine": getattr(keep, display)() if hasattr(keep, display) else mine,
+                    "theirs": getattr(remove, display)() if hasattr(remove, display) else theirs,
+                    "field": f"take_{name}",
+                }
+            )
+
+    def chosen(self) -> list[str]:
+        return [d["name"] for d in self.differences if self.cleaned_data.get(d["field"])]
+
+
+def changeable_customer(user: Any, pk: Any) -> Customer:
+    """For child forms: the customer the contact or activity is added to, changeable by user."""
+    from guanxi.core.services.records import get_visible
+
+    return get_visible(Customer, pk, user, CHANGE)
