@@ -1,13 +1,58 @@
-"""guanxi.analytics: customer-value analytics (no Django imports below this package)."""
+"""guanxi.analytics: customer-value analytics (no Django imports below this package).
+
+Data half: `summarize` (per-customer purchase summaries on DuckDB or Spark), the segments
+(`abc_classify`, `value_pyramid`, `rfm_values`, `rfm_score`) and the tier rules in
+`guanxi.analytics.tiers`. Model half: the lifetime-value models in `guanxi.analytics.models`.
+"""
 
 from guanxi.analytics.errors import AnalyticsError, ConvergenceError, InputError, NotFittedError
+from guanxi.analytics.models import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+)
+from guanxi.analytics.segments import (
+    ABCResult,
+    PyramidResult,
+    abc_classify,
+    quantile_scores,
+    rfm_score,
+    rfm_values,
+    value_pyramid,
+)
 from guanxi.analytics.summary import SummaryInfo, summarize
+from guanxi.analytics.tiers import (
+    churn_risk,
+    frequency_tier,
+    interpurchase_days,
+    lifecycle_stage,
+    value_tier,
+)
 
 __all__ = [
+    "ABCResult",
     "AnalyticsError",
+    "BetaGeo",
+    "BetaGeoBetaBinom",
     "ConvergenceError",
+    "GammaGamma",
     "InputError",
+    "ModifiedBetaGeo",
     "NotFittedError",
+    "ParetoNBD",
+    "PyramidResult",
     "SummaryInfo",
+    "abc_classify",
+    "churn_risk",
+    "frequency_tier",
+    "interpurchase_days",
+    "lifecycle_stage",
+    "quantile_scores",
+    "rfm_score",
+    "rfm_values",
     "summarize",
+    "value_pyramid",
+    "value_tier",
 ]
