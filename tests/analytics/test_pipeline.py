@@ -128,6 +128,15 @@ def test_segments_follow_the_textbook_rules(cdnow_result: AnalysisResult) -> Non
     assert ids == sorted(ids)
 
 
+def test_value_matrix_lifecycle_and_churn_tiers(cdnow_result: AnalysisResult) -> None:
+    customers = cdnow_result.customers
+    assert set(customers.column("value_tier").to_pylist()) == {"platinum", "gold", "iron", "lead"}
+    assert set(customers.column("churn_risk").to_pylist()) <= {"high", "medium", "low", "unknown"}
+    assert "lifecycle_stage" in customers.column_names
+    for groups in cdnow_result.tiers.values():
+        assert sum(g.customers for g in groups) == 2357
+
+
 def test_predictions_are_consistent(cdnow_result: AnalysisResult) -> None:
     c = cdnow_result.customers
     p_alive = c.column("p_alive").to_numpy()

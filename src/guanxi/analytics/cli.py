@@ -330,6 +330,12 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
     console.print(_group_table("Value pyramid 客户金字塔", result.pyramid))
     console.print(_group_table("RFM 分析 segments 客户细分", result.rfm_segments))
     console.print(_group_table("RFM eight segments 八类客户", result.eight_segments))
+    if "value_tier" in result.tiers:
+        console.print(
+            _group_table("Customer value matrix 客户价值矩阵", result.tiers["value_tier"])
+        )
+    if "churn_risk" in result.tiers:
+        console.print(_group_table("Churn risk 流失风险", result.tiers["churn_risk"]))
     models = Table(title="Fitted models 模型参数", title_justify="left")
     for header, justify in (
         ("model 模型", "left"),

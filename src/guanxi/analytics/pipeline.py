@@ -25,6 +25,15 @@ from .segments.abc import ABC_LABELS_ZH, abc_classify
 from .segments.pyramid import PYRAMID_LABELS_ZH, value_pyramid
 from .segments.rfm import EIGHT_SEGMENT_LABELS, RFM_SEGMENT_LABELS, rfm_score
 from .summary import SummaryInfo, summarize
+from .tiers import (
+    CHURN_RISK_LABELS_ZH,
+    LIFECYCLE_LABELS_ZH,
+    VALUE_TIER_LABELS_ZH,
+    churn_risk,
+    interpurchase_days,
+    lifecycle_stage,
+    value_tier,
+)
 
 __all__ = [
     "STEPS",
@@ -155,6 +164,7 @@ class AnalysisResult:
     pyramid: list[GroupSummary]
     rfm_segments: list[GroupSummary]
     eight_segments: list[GroupSummary]
+    tiers: dict[str, list[GroupSummary]]
     models: list[FittedModel]
     total_clv: float
     palive_grid: PAliveGrid | None
@@ -504,6 +514,41 @@ def fit_and_predict(
 
 
 # --------------------------------------------------------------------------------------------
+# Tiers that need the predictions
+# --------------------------------------------------------------------------------------------
+
+VALUE_TIER_DISPLAY = {key: f"{key} {zh}" for key, zh in VALUE_TIER_LABELS_ZH.items()}
+LIFECYCLE_DISPLAY = {key: f"{key} {zh}" for key, zh in LIFECYCLE_LABELS_ZH.items()}
+CHURN_RISK_DISPLAY = {key: f"{key} {zh}" for key, zh in CHURN_RISK_LABELS_ZH.items()}
+
+
+def predicted_tiers(
+    summary: CustomerSummary, settings: AnalysisSettings, pred: Predictions, notes: list[str]
+) -> dict[str, np.ndarray]:
+    """Value matrix (current revenue vs CLV), lifecycle stage and churn risk, per customer.
+
+    The rules are :mod:`guanxi.analytics.tiers`'; without a fitted purchase model there is no
+    P(alive) or CLV, so only the columns that do not need them are returned.
+    """
+    out: dict[str, np.ndarray] = {}
+    gap = interpurchase_days(summary.recency * settings.unit_days, summary.frequency)
+    has_model = bool(np.all(np.isfinite(pred.p_alive)))
+    try:
+        if has_model and np.all(np.isfinite(pred.clv)):
+            out["value_tier"] = value_tier(summary.revenue, pred.clv)
+        if has_model:
+            out["lifecycle_stage"] = lifecycle_stage(
+                summary.frequency, summary.T * settings.unit_days, pred.p_alive
+            )
+        out["churn_risk"] = churn_risk(
+            pred.p_alive if has_model else None, summary.days_since_last, gap
+        )
+    except InputError as exc:
+        notes.append(f"tiers not computed: {exc}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # The pipeline
 # --------------------------------------------------------------------------------------------
 
@@ -601,16 +646,26 @@ def analyze(
     seg = segment(summary)
 
     predictions = fit_and_predict(summary, settings, step=step, notes=notes)
+    tiers = predicted_tiers(summary, settings, predictions, notes)
 
     return AnalysisResult(
         source="table" if isinstance(source, pa.Table) else Path(source).name,
         settings=settings,
         n_transactions=int(table.num_rows),
-        customers=_customer_table(summary, seg, predictions),
+        customers=_customer_table(summary, seg, predictions, tiers),
         abc=_group_table(seg.abc, summary.revenue, ABC_DISPLAY),
         pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_DISPLAY),
         rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_DISPLAY),
         eight_segments=_group_table(seg.eight_segment, summary.revenue, EIGHT_DISPLAY),
+        tiers={
+            name: _group_table(tiers[name], summary.revenue, display)
+            for name, display in (
+                ("value_tier", VALUE_TIER_DISPLAY),
+                ("lifecycle_stage", LIFECYCLE_DISPLAY),
+                ("churn_risk", CHURN_RISK_DISPLAY),
+            )
+            if name in tiers
+        },
         models=predictions.models,
         total_clv=float(np.sum(predictions.clv)),
         palive_grid=predictions.grid,
@@ -632,7 +687,9 @@ def _check_settings(
         raise InputError(f"horizon must be a positive number of time units, not {horizon}")
 
 
-def _customer_table(summary: CustomerSummary, seg: Segments, pred: Predictions) -> pa.Table:
+def _customer_table(
+    summary: CustomerSummary, seg: Segments, pred: Predictions, tiers: dict[str, np.ndarray]
+) -> pa.Table:
     """The per-customer output: summary, segments and predictions, one row per customer."""
     columns: dict[str, Any] = {
         "customer_id": pa.array(summary.customer.tolist(), pa.string()),
@@ -663,6 +720,8 @@ def _customer_table(summary: CustomerSummary, seg: Segments, pred: Predictions) 
         "expected_spend": pred.expected_spend,
         "clv": pred.clv,
     }
+    for name, labels in tiers.items():
+        columns[name] = pa.array(np.asarray(labels).astype(str).tolist(), pa.string())
     if summary.holdout_purchases is not None:
         columns["holdout_purchases"] = summary.holdout_purchases
     return pa.table(columns)

@@ -239,6 +239,27 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
         )
     )
 
+    # Tiers that need the predictions
+    tier_titles = {
+        "value_tier": (
+            "Customer value matrix 客户价值矩阵",
+            "Current revenue against predicted CLV, each high when above its median.",
+        ),
+        "lifecycle_stage": ("Lifecycle stage 客户生命周期阶段", ""),
+        "churn_risk": (
+            "Churn risk 流失风险",
+            "From P(alive) and the time since the last purchase.",
+        ),
+    }
+    for name, (title, note) in tier_titles.items():
+        groups = result.tiers.get(name)
+        if not groups:
+            continue
+        parts.append(f"<h2>{text(title)}</h2>")
+        if note:
+            parts.append(f"<p>{text(note)}</p>")
+        parts.append(_table(_GROUP_HEADERS, _group_rows(groups), {1, 2, 3, 4}))
+
     # P(alive)
     parts.append("<h2>P(alive) map 客户存活概率</h2>")
     grid = result.palive_grid
