@@ -101,7 +101,8 @@ def pareto_curve(
         )
         if class_labels is not None:
             labels = np.asarray(class_labels).astype(str)[order]
-            for label in sorted(set(labels.tolist())):
+            # Zero-value customers sit on the flat tail at 100 %: no marker of their own.
+            for label in sorted(set(labels.tolist()) - {"zero"}):
                 positions = np.flatnonzero(labels == label)
                 end = int(positions.max()) + 1
                 x, y = px(cum_customers[end]), py(cum_revenue[end])
@@ -178,7 +179,7 @@ def _heatmap(
 ) -> str:
     """A labelled heat map; rows are drawn top to bottom, so pass the highest row first."""
     rows, cols = grid.shape
-    left, top, right, bottom = 70, 40, 110, 50
+    left, top, right, bottom = 70, 52, 110, 50
     cell_w = max(12.0, min(80.0, 420.0 / max(cols, 1)))
     cell_h = max(10.0, min(56.0, 300.0 / max(rows, 1)))
     width = int(left + cols * cell_w + right)
@@ -307,7 +308,7 @@ def palive_map(
     """
     grid = np.asarray(probability, dtype=float)[::-1, :]
     row_labels = [fmt_number(v) for v in frequency_values][::-1]
-    col_labels = [fmt_number(v) for v in recency_values]
+    col_labels = [fmt_number(v, digits=2) for v in recency_values]
     tips = [
         [
             f"frequency {fmt_number(fv)}, recency {fmt_number(rv)} {time_unit}: "

@@ -157,7 +157,8 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append("<h2>Value pyramid 客户金字塔</h2>")
     parts.append('<div class="grid">')
     parts.append(_table(_GROUP_HEADERS, _group_rows(result.pyramid), {1, 2, 3, 4}))
-    tiers = [(g.label, g.customers, g.revenue_share) for g in result.pyramid]
+    # Customers without spend are not ranked, so they are no layer of the pyramid (table only).
+    tiers = [(g.label, g.customers, g.revenue_share) for g in result.pyramid if g.key != "zero"]
     parts.append(
         _figure(
             "pyramid",
