@@ -112,7 +112,7 @@ class AnalysisSettings:
     @property
     def discount_rate_per_unit(self) -> float:
         """The annual rate compounded down to one time unit: (1 + d) ** (unit / year) - 1."""
-        return (1.0 + self.discount_rate) ** (self.unit_days / DAYS_PER_YEAR) - 1.0
+        return float((1.0 + self.discount_rate) ** (self.unit_days / DAYS_PER_YEAR) - 1.0)
 
 
 @dataclass(frozen=True)
@@ -462,7 +462,8 @@ def fit_and_predict(
 
     step("fit purchases")
     try:
-        purchases = BetaGeo().fit(frequency=x, recency=tx, T=big_t)
+        purchases = BetaGeo()
+        purchases.fit(frequency=x, recency=tx, T=big_t)
     except (InputError, ConvergenceError) as exc:
         notes.append(f"purchase model (BG/NBD) not fitted: {exc}")
         step("fit spend")
@@ -474,7 +475,7 @@ def fit_and_predict(
     spend_model: GammaGamma | None = None
     try:
         spend_model = GammaGamma().fit(frequency=x, monetary_value=summary.monetary_value)
-        models.append(_fitted("Gamma-Gamma", spend_model, spend_model.n_customers_))
+        models.append(_fitted("Gamma-Gamma", spend_model, int(spend_model.n_customers_)))
     except (InputError, ConvergenceError) as exc:
         notes.append(
             f"spend model (Gamma-Gamma) not fitted: {exc}; CLV uses the mean spend per purchase"

@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import approx_fprime
 from scipy.special import hyp2f1
 
-from guanxi.analytics.models._betageo_likelihood import betageo_negloglik
+from guanxi.analytics.models._betageo_likelihood import BetaGeoData, betageo_negloglik
 from guanxi.analytics.models._transaction import Summary
 from guanxi.analytics.models.bgbb import _negloglik as bgbb_negloglik
 from guanxi.analytics.models.gammagamma import _negloglik as gg_negloglik
@@ -33,7 +33,8 @@ def summary():
 @pytest.mark.parametrize("params", [(0.3, 5.0, 0.8, 2.5), (2.0, 0.5, 3.0, 0.4)])
 @pytest.mark.parametrize("shift", [0, 1], ids=["BG/NBD", "MBG/NBD"])
 def test_betageo_gradient(summary, params, shift):
-    _check_gradient(lambda p: betageo_negloglik(p, summary, shift), np.array(params))
+    data = BetaGeoData(summary, shift)
+    _check_gradient(lambda p: betageo_negloglik(p, data), np.array(params))
 
 
 @pytest.mark.parametrize(

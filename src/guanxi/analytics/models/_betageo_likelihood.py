@@ -17,52 +17,103 @@ from scipy.special import betaln, digamma, gammaln
 
 from guanxi.analytics.models._transaction import Summary
 
-__all__ = ["betageo_negloglik"]
+__all__ = ["BetaGeoData", "betageo_negloglik"]
 
 
-def betageo_negloglik(params: np.ndarray, data: Summary, shift: int) -> tuple[float, np.ndarray]:
+def wsum(w: np.ndarray | None, *factors: np.ndarray) -> float:
+    """``sum(w * factors[0] * ...)`` without temporaries and without BLAS (``w=None``: weight 1).
+
+    ``np.dot`` hands long vectors to a multi-threaded BLAS, which is slow on a busy machine;
+    ``einsum`` sums in one pass on the calling thread.
+    """
+    operands = factors if w is None else (w, *factors)
+    spec = ",".join("i" * len(operands)) + "->"
+    return float(np.einsum(spec, *operands))
+
+
+class BetaGeoData:
+    """A summary split once per fit into rows with and without the drop-out term, with scratch
+    space for the per-row terms, reused by every evaluation (fresh memory costs page faults)."""
+
+    def __init__(self, summary: Summary, shift: int) -> None:
+        self.shift = shift
+        self.x_values, self.x_weights = summary.x_values, summary.x_weights
+        both = summary.x > 0 if shift == 0 else np.ones(len(summary.x), dtype=bool)
+        unit = bool(np.all(summary.w == 1.0))
+        self.T0 = summary.T[~both]
+        self.w0 = None if unit else summary.w[~both]
+        self.x1, self.tx1, self.T1 = summary.x[both], summary.tx[both], summary.T[both]
+        self.w1 = None if unit else summary.w[both]
+        self.scratch0 = np.empty(len(self.T0))
+        self.scratch = np.empty((6, len(self.x1)))
+
+
+def betageo_negloglik(params: np.ndarray, data: BetaGeoData) -> tuple[float, np.ndarray]:
     """Total negative log-likelihood and its gradient in (r, alpha, a, b)."""
     r, alpha, a, b = params
+    shift = data.shift
     xv, xw = data.x_values, data.x_weights
     # Terms that depend on the frequency only: evaluated once per distinct frequency.
-    per_x = (
-        gammaln(r + xv) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xv + shift) - betaln(a, b)
-    )
     psi_abx = digamma(a + b + xv + shift)
     psi_ab = digamma(a + b)
+    total = xw @ (
+        gammaln(r + xv) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xv + shift) - betaln(a, b)
+    )
     g_r = xw @ (digamma(r + xv) - digamma(r) + np.log(alpha))
     g_alpha = xw.sum() * r / alpha
     g_a = xw @ (psi_ab - psi_abx)
     g_b = xw @ (digamma(b + xv + shift) - psi_abx - digamma(b) + psi_ab)
-    total = xw @ per_x
 
-    # Row terms: log[(alpha+T)^-(r+x) + c (alpha+t_x)^-(r+x)], c = a/(b+x-1+k) where it applies.
-    x, w = data.x, data.w
-    rx = r + x
-    log_at = np.log(alpha + data.T)
-    first = -rx * log_at
-    has_second = (x > 0) if shift == 0 else np.ones(len(x), dtype=bool)
-    if has_second.all():
-        sel = slice(None)
-    else:
-        sel = np.flatnonzero(has_second)
-        total += w @ first - w[sel] @ first[sel]
-        g_r -= w @ log_at - w[sel] @ log_at[sel]
-        g_alpha -= w @ (rx / (alpha + data.T)) - w[sel] @ (rx[sel] / (alpha + data.T[sel]))
-    ws, rxs, a_t = w[sel], rx[sel], alpha + data.T[sel]
-    a_tx = alpha + data.tx[sel]
-    log_atx = np.log(a_tx)
-    bx = b + data.x_values[data.x_index[sel]] - 1 + shift
-    second = np.log(a) - np.log(bx) - rxs * log_atx
-    f_sel = first[sel]
-    top = np.maximum(f_sel, second)
-    e1, e2 = np.exp(f_sel - top), np.exp(second - top)
-    norm = e1 + e2
-    total += ws @ (top + np.log(norm))
-    omega = e2 / norm  # posterior weight of "dropped out after the last purchase"
-    one_minus = e1 / norm
-    g_r -= ws @ (one_minus * log_at[sel] + omega * log_atx)
-    g_alpha -= ws @ (rxs * (one_minus / a_t + omega / a_tx))
-    g_a += (ws @ omega) / a
-    g_b -= ws @ (omega / bx)
+    # Rows without the drop-out term (BG/NBD, x = 0): log L3 = -r log(alpha+T).
+    if len(data.T0):
+        tmp = data.scratch0
+        np.add(alpha, data.T0, out=tmp)
+        np.reciprocal(tmp, out=tmp)
+        g_alpha -= r * wsum(data.w0, tmp)
+        np.log(tmp, out=tmp)  # -log(alpha+T)
+        sum_log = -wsum(data.w0, tmp)
+        total -= r * sum_log
+        g_r -= sum_log
+
+    # Rows with it: log[(alpha+T)^-(r+x) + a/(b+x-1+k) (alpha+t_x)^-(r+x)]
+    #             = -(r+x) log(alpha+T) + softplus(d),
+    # d = log a - log(b+x-1+k) - (r+x) [log(alpha+t_x) - log(alpha+T)].
+    w = data.w1
+    log_at, gap, rx, d, small, work = data.scratch
+    np.add(alpha, data.T1, out=log_at)
+    np.log(log_at, out=log_at)
+    np.add(alpha, data.tx1, out=gap)
+    np.log(gap, out=gap)
+    gap -= log_at
+    np.add(r, data.x1, out=rx)
+    np.add(b - 1.0 + shift, data.x1, out=work)
+    np.log(work, out=d)
+    np.subtract(np.log(a), d, out=d)
+    np.multiply(rx, gap, out=work)
+    d -= work
+    np.abs(d, out=small)
+    np.negative(small, out=small)
+    np.exp(small, out=small)  # exp(-|d|)
+    np.log1p(small, out=work)
+    total += wsum(w, work) - wsum(w, rx, log_at)
+    np.maximum(d, 0.0, out=work)
+    total += wsum(w, work)
+    # omega = sigmoid(d): posterior probability of "dropped out after the last purchase"
+    omega = d
+    np.minimum(d, 0.0, out=omega)
+    np.exp(omega, out=omega)
+    small += 1.0
+    omega /= small
+    g_r -= wsum(w, log_at) + wsum(w, omega, gap)
+    inv_at, inv_atx = log_at, gap  # reuse: their log values are no longer needed
+    np.add(alpha, data.T1, out=inv_at)
+    np.reciprocal(inv_at, out=inv_at)
+    np.add(alpha, data.tx1, out=inv_atx)
+    np.reciprocal(inv_atx, out=inv_atx)
+    inv_atx -= inv_at
+    g_alpha -= wsum(w, rx, inv_at) + wsum(w, omega, rx, inv_atx)
+    g_a += wsum(w, omega) / a
+    np.add(b - 1.0 + shift, data.x1, out=work)
+    np.reciprocal(work, out=work)
+    g_b -= wsum(w, omega, work)
     return -float(total), -np.array([g_r, g_alpha, g_a, g_b])

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from guanxi.analytics.errors import InputError
+from guanxi.analytics.errors import ConvergenceError, InputError
 from guanxi.analytics.models._evaluation import (
     HoldoutCheck,
     discounted_purchases,
     holdout_check_table,
 )
 from guanxi.analytics.models._inputs import check_summary, read_columns
+from guanxi.analytics.models._optimize import (
+    FitResult,
+    NegLogLik,
+    fit_maximum_likelihood,
+    hessian_standard_errors,
+)
 from guanxi.analytics.models._summary import as_predict_arrays, as_time, group_rows
 from guanxi.analytics.models.base import LifetimeModel
 
-__all__ = ["Summary", "TransactionModel"]
+__all__ = ["Summary", "TransactionModel", "fit_in_two_stages"]
 
 
 class Summary:
@@ -25,9 +32,54 @@ class Summary:
     def __init__(self, x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray) -> None:
         self.x, self.tx, self.T, self.w = x, tx, T, w
         self.n_customers = float(w.sum())
-        #: distinct frequencies, and for every row the index of its frequency in that table
-        self.x_values, self.x_index = np.unique(x, return_inverse=True)
-        self.x_weights = np.bincount(self.x_index, weights=w)
+        #: distinct frequencies and their total weights (frequencies are whole numbers)
+        by_x = np.bincount(x.astype(np.int64), weights=w)
+        self.x_values = np.flatnonzero(by_x).astype(np.float64)
+        self.x_weights = by_x[self.x_values.astype(np.int64)]
+
+    def every(self, step: int) -> Summary:
+        """A systematic 1-in-``step`` subsample, used to find a starting point cheaply."""
+        return Summary(self.x[::step], self.tx[::step], self.T[::step], self.w[::step])
+
+
+#: Above this many rows, a fit first runs on a systematic subsample of about this size and
+#: starts the full fit from its estimate (deterministic; it only saves iterations).
+PRESTART_ROWS = 50_000
+
+
+def fit_in_two_stages(
+    model: LifetimeModel,
+    summary: Summary,
+    prepare: Callable[[Summary], NegLogLik],
+    start: np.ndarray,
+) -> tuple[FitResult, np.ndarray]:
+    """Maximise the likelihood ``prepare(summary)``; return the fit and its standard errors.
+
+    On large data the fit first runs on a systematic subsample of about ``PRESTART_ROWS`` rows
+    and starts from its estimate (same maximum, fewer passes over all rows).
+    """
+
+    def run(negloglik: NegLogLik, start: np.ndarray, scale: float) -> FitResult:
+        return fit_maximum_likelihood(
+            negloglik,
+            start,
+            model.param_names,
+            scale=scale,
+            tol=model.tol,  # type: ignore[attr-defined]
+            max_iter=model.max_iter,  # type: ignore[attr-defined]
+            penalizer=model.penalizer,  # type: ignore[attr-defined]
+        )
+
+    rows = len(summary.x)
+    if rows > 4 * PRESTART_ROWS:
+        part = summary.every(rows // PRESTART_ROWS)
+        try:
+            start = run(prepare(part), start, part.n_customers).params
+        except ConvergenceError:
+            pass  # the full data may still identify the model: start from the default
+    negloglik = prepare(summary)
+    result = run(negloglik, start, summary.n_customers)
+    return result, hessian_standard_errors(negloglik, result)
 
 
 class TransactionModel(LifetimeModel):

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from scipy.special import betainc, betaln, gammaln, hyp2f1
 
-from guanxi.analytics.models._betageo_likelihood import betageo_negloglik
-from guanxi.analytics.models._optimize import fit_maximum_likelihood, hessian_standard_errors
+from guanxi.analytics.models._betageo_likelihood import BetaGeoData, betageo_negloglik
+from guanxi.analytics.models._optimize import NegLogLik
 from guanxi.analytics.models._summary import as_predict_arrays, as_time
-from guanxi.analytics.models._transaction import Summary, TransactionModel
+from guanxi.analytics.models._transaction import Summary, TransactionModel, fit_in_two_stages
 
 __all__ = ["BetaGeo"]
 
@@ -23,19 +23,11 @@ def _fit_betageo(model: TransactionModel, summary: Summary, shift: int) -> None:
     rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
     start = model._start((1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0))
 
-    def negloglik(params: np.ndarray) -> tuple[float, np.ndarray]:
-        return betageo_negloglik(params, summary, shift)
+    def prepare(part: Summary) -> NegLogLik:
+        data = BetaGeoData(part, shift)
+        return lambda params: betageo_negloglik(params, data)
 
-    result = fit_maximum_likelihood(
-        negloglik,
-        start,
-        model.param_names,
-        scale=summary.n_customers,
-        tol=model.tol,
-        max_iter=model.max_iter,
-        penalizer=model.penalizer,
-    )
-    errors = hessian_standard_errors(negloglik, result.params)
+    result, errors = fit_in_two_stages(model, summary, prepare, start)
     model._store_fit(result, errors, summary.n_customers)
 
 

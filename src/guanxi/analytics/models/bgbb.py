@@ -187,7 +187,7 @@ class BetaGeoBetaBinom(LifetimeModel):
             max_iter=self.max_iter,
             penalizer=self.penalizer,
         )
-        self._store_fit(result, hessian_standard_errors(negloglik, result.params), total)
+        self._store_fit(result, hessian_standard_errors(negloglik, result), total)
         return self
 
     # -- predictions ------------------------------------------------------------------------

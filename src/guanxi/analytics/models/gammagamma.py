@@ -164,7 +164,7 @@ class GammaGamma(LifetimeModel):
             max_iter=self.max_iter,
             penalizer=self.penalizer,
         )
-        self._store_fit(result, hessian_standard_errors(negloglik, result.params), n)
+        self._store_fit(result, hessian_standard_errors(negloglik, result), n)
         self.n_excluded_ = int(len(x) - n)
         return self
 

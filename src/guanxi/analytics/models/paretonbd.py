@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln, roots_legendre
 
-from guanxi.analytics.models._optimize import fit_maximum_likelihood, hessian_standard_errors
+from guanxi.analytics.models._optimize import NegLogLik
 from guanxi.analytics.models._summary import as_predict_arrays, as_time
-from guanxi.analytics.models._transaction import Summary, TransactionModel
+from guanxi.analytics.models._transaction import Summary, TransactionModel, fit_in_two_stages
 
 __all__ = ["ParetoNBD"]
 
@@ -156,21 +156,11 @@ class ParetoNBD(TransactionModel):
         scale = float(summary.w @ summary.T) / summary.n_customers
         start = self._start((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
 
-        def negloglik(params: np.ndarray) -> tuple[float, np.ndarray]:
-            return paretonbd_negloglik(params, summary)
+        def prepare(part: Summary) -> NegLogLik:
+            return lambda params: paretonbd_negloglik(params, part)
 
-        result = fit_maximum_likelihood(
-            negloglik,
-            start,
-            self.param_names,
-            scale=summary.n_customers,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            penalizer=self.penalizer,
-        )
-        self._store_fit(
-            result, hessian_standard_errors(negloglik, result.params), summary.n_customers
-        )
+        result, errors = fit_in_two_stages(self, summary, prepare, start)
+        self._store_fit(result, errors, summary.n_customers)
 
     def expected_purchases(self, t: Any) -> np.ndarray:
         """Expected purchases in ``(0, t]`` of a new customer (time unit of the data)."""
