@@ -287,3 +287,40 @@ def test_the_command_imports_no_django() -> None:
     env["PYTHONPATH"] = src
     done = subprocess.run([sys.executable, "-c", code], env=env, timeout=60, check=False)
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_csv_delimiter_is_taken_from_the_header(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "export.csv"
+    lines = ["客户,日期,金额", "a,2024-01-01,10", "a,2024-02-01,12.5", "b,2024-01-15,8"]
+    path.write_text("\n".join(line.replace(",", delimiter) for line in lines) + "\n")
+    result = analyze(path, customer="客户", date="日期", amount="金额", time_unit="D")
+    assert result.customers.column("revenue").to_pylist() == [22.5, 8.0]
+
+
+def test_a_spreadsheet_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputError, match="save it as CSV or Parquet"):
+        analyze(path, customer="c", date="d", amount="a")
+
+
+def test_customers_first_seen_on_the_calibration_end_are_modelled() -> None:
+    newcomer = pa.table(
+        {
+            "master id": ["x"],
+            "sample id": ["newcomer"],
+            "date": [CALIBRATION_END],
+            "CDs": [1],
+            "dollars": [20.0],
+        }
+    )
+    table = pa.concat_tables([cdnow_table(), newcomer])
+    result = analyze(
+        table, customer="sample id", date="date", amount="dollars", calibration_end=CALIBRATION_END
+    )
+    assert [m.name for m in result.models] == ["BG/NBD", "Gamma-Gamma"]
+    assert any("T = 0" in note for note in result.notes)
+    row = result.customers.column("customer_id").to_pylist().index("newcomer")
+    assert result.customers.column("p_alive")[row].as_py() == pytest.approx(1.0)
+    assert math.isfinite(result.customers.column("clv")[row].as_py())

@@ -65,8 +65,13 @@ STEPS: tuple[str, ...] = (
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
 DAYS_PER_YEAR = 365.25
 
-CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 PARQUET_SUFFIXES = frozenset({".parquet", ".pq", ".parq"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+
+#: Customers first seen on the calibration end day have T = 0, which the models' domain excludes
+#: (T > 0); they are modelled as seen this long (in time units): their likelihood term and
+#: predictions are those of a customer just acquired, to within 1e-6.
+MIN_T = 1e-6
 
 
 @dataclass(frozen=True)
@@ -217,22 +222,40 @@ def _read_file(path: Path, customer: str) -> pa.Table:
     import pyarrow.parquet as pq
 
     suffix = path.suffix.lower()
-    if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES:
-        with path.open("rb") as handle:
-            suffix = ".parquet" if handle.read(4) == b"PAR1" else ".csv"
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PAR1":
+        suffix = ".parquet"
+    elif magic.startswith(b"PK") or suffix in EXCEL_SUFFIXES:
+        raise InputError(
+            f"{path.name} looks like a spreadsheet or zip file: save it as CSV or Parquet first"
+        )
+    elif suffix not in PARQUET_SUFFIXES:
+        suffix = ".csv"  # .csv, .txt, .tsv, .csv.gz (decompressed by its suffix), or no suffix
     try:
         if suffix in PARQUET_SUFFIXES:
             return pq.read_table(path)
-        delimiter = "\t" if suffix == ".tsv" else ","
         return pacsv.read_csv(
             path,
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            parse_options=pacsv.ParseOptions(delimiter=_sniff_delimiter(path)),
             convert_options=pacsv.ConvertOptions(column_types={customer: pa.string()}),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         kind = "Parquet" if suffix in PARQUET_SUFFIXES else "CSV"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {path.name} as {kind}: {first_line}") from exc
+
+
+def _sniff_delimiter(path: Path) -> str:
+    """The header line's most frequent of , ; tab | (spreadsheet exports often use ; or tab)."""
+    try:
+        with pa.input_stream(str(path)) as stream:  # decompresses .gz/.bz2 by suffix
+            header = stream.read(64 * 1024).split(b"\n", 1)[0].decode("utf-8", "replace")
+    except (OSError, pa.ArrowInvalid):
+        return ","
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
 
 
 # --------------------------------------------------------------------------------------------
@@ -457,7 +480,14 @@ def fit_and_predict(
     """
     n = summary.customer.size
     nan = np.full(n, math.nan)
-    x, tx, big_t = summary.frequency, summary.recency, summary.T
+    x, tx = summary.frequency, summary.recency
+    big_t = np.maximum(summary.T, MIN_T)
+    just_acquired = int((summary.T <= 0).sum())
+    if just_acquired:
+        notes.append(
+            f"{just_acquired} customer(s) first bought on the calibration end day (T = 0): "
+            "predicted as customers just acquired"
+        )
     horizon = settings.horizon_units
 
     step("fit purchases")
