@@ -13,7 +13,7 @@ from guanxi.analytics.models._transaction import Summary
 from guanxi.analytics.models.bgbb import _negloglik as bgbb_negloglik
 from guanxi.analytics.models.gammagamma import _negloglik as gg_negloglik
 from guanxi.analytics.models.gammagamma import _SpendData
-from guanxi.analytics.models.paretonbd import _log_integral, paretonbd_negloglik
+from guanxi.analytics.models.paretonbd import ParetoData, _log_integral, paretonbd_negloglik
 
 pytestmark = pytest.mark.dbindependent
 
@@ -41,7 +41,8 @@ def test_betageo_gradient(summary, params, shift):
     "params", [(0.55, 10.6, 0.61, 11.7), (1.5, 2.0, 0.3, 40.0), (0.4, 30.0, 2.0, 1.5)]
 )
 def test_paretonbd_gradient(summary, params):
-    _check_gradient(lambda p: paretonbd_negloglik(p, summary), np.array(params))
+    data = ParetoData(summary)
+    _check_gradient(lambda p: paretonbd_negloglik(p, data), np.array(params))
 
 
 def test_gammagamma_gradient():

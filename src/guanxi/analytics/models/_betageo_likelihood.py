@@ -15,20 +15,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
 
+from guanxi.analytics.models._summary import wsum
 from guanxi.analytics.models._transaction import Summary
 
 __all__ = ["BetaGeoData", "betageo_negloglik"]
-
-
-def wsum(w: np.ndarray | None, *factors: np.ndarray) -> float:
-    """``sum(w * factors[0] * ...)`` without temporaries and without BLAS (``w=None``: weight 1).
-
-    ``np.dot`` hands long vectors to a multi-threaded BLAS, which is slow on a busy machine;
-    ``einsum`` sums in one pass on the calling thread.
-    """
-    operands = factors if w is None else (w, *factors)
-    spec = ",".join("i" * len(operands)) + "->"
-    return float(np.einsum(spec, *operands))
 
 
 class BetaGeoData:

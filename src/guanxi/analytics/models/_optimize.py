@@ -38,6 +38,8 @@ class FitResult:
     n_iter: int
     #: gradient of the total negative log-likelihood at ``params`` (natural parameters)
     gradient: np.ndarray
+    #: BFGS approximation of the inverse Hessian of the scaled objective (log-parameters)
+    hess_inv: np.ndarray
 
 
 def fit_maximum_likelihood(
@@ -49,6 +51,7 @@ def fit_maximum_likelihood(
     tol: float,
     max_iter: int,
     penalizer: float = 0.0,
+    hess_inv: np.ndarray | None = None,
 ) -> FitResult:
     """Minimise ``negloglik`` over positive parameters from ``start``.
 
@@ -68,6 +71,9 @@ def fit_maximum_likelihood(
         Most BFGS iterations (per attempt; a second attempt restarts where the first stopped).
     penalizer
         Coefficient of an L2 penalty ``penalizer * sum(params**2)`` added to the scaled objective.
+    hess_inv
+        Initial inverse-Hessian approximation for BFGS (from a fit on a subsample; the objective
+        is a mean per customer, so its curvature does not depend on the number of customers).
 
     Raises
     ------
@@ -108,15 +114,23 @@ def fit_maximum_likelihood(
             "the likelihood is not finite at the starting point "
             f"{dict(zip(names, start, strict=True))}"
         )
-    options = {"maxiter": max_iter, "gtol": tol}
-    theta, n_iter = theta0, 0
+    options: dict[str, object] = {"maxiter": max_iter, "gtol": tol}
+    if hess_inv is not None:
+        hess_inv = 0.5 * (hess_inv + hess_inv.T)
+        try:
+            np.linalg.cholesky(hess_inv)
+            options["hess_inv0"] = hess_inv
+        except np.linalg.LinAlgError:
+            pass  # not a usable curvature estimate: BFGS starts from the identity
+    theta, n_iter, inverse = theta0, 0, np.eye(len(theta0))
     # A line-search stop short of the optimum happens with tight tolerances: restart once from
     # where it stopped, with a fresh Hessian approximation.
     for _attempt in range(2):
         result = minimize(objective, theta, jac=True, method="BFGS", options=options)
         n_iter += int(result.nit)
         if np.isfinite(result.fun) and result.fun <= objective(theta)[0]:
-            theta = result.x
+            theta, inverse = result.x, result.hess_inv
+        options.pop("hess_inv0", None)
         value, grad = objective(theta)
         if _small(grad, tol):
             break
@@ -136,7 +150,11 @@ def fit_maximum_likelihood(
         )
     _, _, total, grad = evaluate(theta)
     return FitResult(
-        params=np.exp(theta), log_likelihood=-total, n_iter=n_iter, gradient=np.asarray(grad)
+        params=np.exp(theta),
+        log_likelihood=-total,
+        n_iter=n_iter,
+        gradient=np.asarray(grad),
+        hess_inv=np.asarray(inverse),
     )
 
 

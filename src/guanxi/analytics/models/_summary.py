@@ -9,7 +9,7 @@ import numpy as np
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.models._inputs import check_summary
 
-__all__ = ["as_predict_arrays", "group_rows"]
+__all__ = ["as_predict_arrays", "as_time", "group_rows", "wsum"]
 
 
 def group_rows(
@@ -66,3 +66,14 @@ def as_time(t: Any, name: str = "t") -> np.ndarray:
     if bad.any():
         raise InputError(f"{name!r} must be finite and >= 0 (first bad index {np.argmax(bad)})")
     return arr
+
+
+def wsum(w: np.ndarray | None, *factors: np.ndarray) -> float:
+    """``sum(w * factors[0] * ...)`` without temporaries and without BLAS (``w=None``: weight 1).
+
+    ``np.dot`` hands long vectors to a multi-threaded BLAS, which is slow on a busy machine;
+    ``einsum`` sums in one pass on the calling thread.
+    """
+    operands = factors if w is None else (w, *factors)
+    spec = ",".join("i" * len(operands)) + "->"
+    return float(np.einsum(spec, *operands))

@@ -52,14 +52,19 @@ def fit_in_two_stages(
     summary: Summary,
     prepare: Callable[[Summary], NegLogLik],
     start: np.ndarray,
+    *,
+    prestart_rows: int = PRESTART_ROWS,
 ) -> tuple[FitResult, np.ndarray]:
     """Maximise the likelihood ``prepare(summary)``; return the fit and its standard errors.
 
-    On large data the fit first runs on a systematic subsample of about ``PRESTART_ROWS`` rows
-    and starts from its estimate (same maximum, fewer passes over all rows).
+    With more than four times ``prestart_rows`` rows the fit first runs on a systematic
+    subsample of about that many rows and starts from its estimate and curvature (same maximum,
+    fewer passes over all rows).
     """
 
-    def run(negloglik: NegLogLik, start: np.ndarray, scale: float) -> FitResult:
+    def run(
+        negloglik: NegLogLik, start: np.ndarray, scale: float, hess_inv: np.ndarray | None = None
+    ) -> FitResult:
         return fit_maximum_likelihood(
             negloglik,
             start,
@@ -68,17 +73,20 @@ def fit_in_two_stages(
             tol=model.tol,  # type: ignore[attr-defined]
             max_iter=model.max_iter,  # type: ignore[attr-defined]
             penalizer=model.penalizer,  # type: ignore[attr-defined]
+            hess_inv=hess_inv,
         )
 
     rows = len(summary.x)
-    if rows > 4 * PRESTART_ROWS:
-        part = summary.every(rows // PRESTART_ROWS)
+    hess_inv = None
+    if rows > 4 * prestart_rows:
+        part = summary.every(rows // prestart_rows)
         try:
-            start = run(prepare(part), start, part.n_customers).params
+            first = run(prepare(part), start, part.n_customers)
+            start, hess_inv = first.params, first.hess_inv
         except ConvergenceError:
             pass  # the full data may still identify the model: start from the default
     negloglik = prepare(summary)
-    result = run(negloglik, start, summary.n_customers)
+    result = run(negloglik, start, summary.n_customers, hess_inv)
     return result, hessian_standard_errors(negloglik, result)
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, roots_legendre
 
 from guanxi.analytics.models._optimize import NegLogLik
-from guanxi.analytics.models._summary import as_predict_arrays, as_time
+from guanxi.analytics.models._summary import as_predict_arrays, as_time, wsum
 from guanxi.analytics.models._transaction import Summary, TransactionModel, fit_in_two_stages
 
 __all__ = ["ParetoNBD"]
@@ -47,6 +47,19 @@ _LOG_HALF_WEIGHTS = np.log(_WEIGHTS / 2.0)
 _DECAY = 50.0
 
 
+class ParetoData:
+    """A summary with scratch space for the quadrature, reused by every evaluation of one fit.
+
+    Fresh (rows x nodes) arrays at every evaluation would cost more in page faults than the
+    arithmetic they hold.
+    """
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.w = None if np.all(summary.w == 1.0) else summary.w
+        self.scratch = np.empty((5, len(summary.x), len(_NODES)))
+
+
 def _log_integral(
     r: float,
     alpha: float,
@@ -56,38 +69,62 @@ def _log_integral(
     tx: np.ndarray,
     big_t: np.ndarray,
     with_gradient: bool,
+    scratch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """``log I`` per row and, optionally, ``d log I / d(r, alpha, s, beta)`` (rows x 4)."""
+    """``log I`` per row and, optionally, ``d log I / d(r, alpha, s, beta)`` (rows x 4).
+
+    In the variable ``u = log((c+tau)/(c+t_x))`` the factor of ``c`` needs no logarithm:
+    ``log(c+tau) = log(c+t_x) + u``; only the other factor is evaluated at the nodes.
+    """
+    if scratch is None:
+        scratch = np.empty((5, len(x), len(_NODES)))
+    u, shrink, log_other, inv_other, share = scratch
     rx = r + x
     use_alpha = rx >= s + 1.0
     c = np.where(use_alpha, alpha, beta)
+    other = np.where(use_alpha, beta, alpha)
+    e_c = np.where(use_alpha, rx, s + 1.0)  # exponent of (c + tau)
+    e_other = np.where(use_alpha, s + 1.0, rx)
     c_tx = c + tx
-    span = np.log((c + big_t) / c_tx)
-    upper = np.minimum(span, _DECAY / (rx + s))
-    u = upper[:, None] * _HALF_NODES
-    growth = np.exp(u)
-    tau = c_tx[:, None] * growth - c[:, None]
-    log_a = np.log(alpha + tau)
-    log_b = np.log(beta + tau)
+    log_ctx = np.log(c_tx)
+    upper = np.minimum(np.log((c + big_t) / c_tx), _DECAY / (rx + s))
+    np.multiply(upper[:, None], _HALF_NODES, out=u)
+    np.negative(u, out=shrink)
+    np.exp(shrink, out=shrink)  # (c+t_x)/(c+tau)
+    np.divide(c_tx[:, None], shrink, out=log_other)
+    log_other += (other - c)[:, None]  # other + tau
+    np.reciprocal(log_other, out=inv_other)
+    np.log(log_other, out=log_other)
+    # log of weight * integrand: log(w_j/2 * upper * (c+tau)) - e_c log(c+tau) - e_o log(o+tau)
     with np.errstate(divide="ignore"):
-        log_weight = _LOG_HALF_WEIGHTS + np.log(upper * c_tx)[:, None] + u
-    terms = log_weight - rx[:, None] * log_a - (s + 1.0) * log_b
-    top = np.max(terms, axis=1)
+        row = np.log(upper) + (1.0 - e_c) * log_ctx
+    np.multiply(u, (1.0 - e_c)[:, None], out=share)
+    share += _LOG_HALF_WEIGHTS
+    share += row[:, None]
+    log_other *= e_other[:, None]
+    share -= log_other
+    log_other /= e_other[:, None]
+    top = np.max(share, axis=1)
     top = np.where(np.isfinite(top), top, 0.0)
-    share = np.exp(terms - top[:, None])
+    share -= top[:, None]
+    np.exp(share, out=share)
     total = share.sum(axis=1)
     with np.errstate(divide="ignore"):
         log_i = top + np.log(total)
     if not with_gradient:
         return log_i, None
     with np.errstate(invalid="ignore", divide="ignore"):
-        share /= total[:, None]
-    share = np.nan_to_num(share)
+        norm = np.where(total > 0, 1.0 / total, 0.0)
+    mean_u = np.einsum("ij,ij->i", share, u) * norm
+    mean_inv_c = np.einsum("ij,ij->i", share, shrink) * norm / c_tx
+    mean_log_other = np.einsum("ij,ij->i", share, log_other) * norm
+    mean_inv_other = np.einsum("ij,ij->i", share, inv_other) * norm
+    mean_log_c = log_ctx + mean_u
     grad = np.empty((len(x), 4))
-    grad[:, 0] = -(share * log_a).sum(axis=1)
-    grad[:, 1] = -rx * (share / (alpha + tau)).sum(axis=1)
-    grad[:, 2] = -(share * log_b).sum(axis=1)
-    grad[:, 3] = -(s + 1.0) * (share / (beta + tau)).sum(axis=1)
+    grad[:, 0] = -np.where(use_alpha, mean_log_c, mean_log_other)
+    grad[:, 1] = -rx * np.where(use_alpha, mean_inv_c, mean_inv_other)
+    grad[:, 2] = -np.where(use_alpha, mean_log_other, mean_log_c)
+    grad[:, 3] = -(s + 1.0) * np.where(use_alpha, mean_inv_other, mean_inv_c)
     return log_i, grad
 
 
@@ -100,10 +137,11 @@ def _alive_and_dead_terms(
     return alive, np.log(s) + log_i
 
 
-def paretonbd_negloglik(params: np.ndarray, data: Summary) -> tuple[float, np.ndarray]:
+def paretonbd_negloglik(params: np.ndarray, data: ParetoData) -> tuple[float, np.ndarray]:
     """Total negative log-likelihood of the Pareto/NBD and its gradient in (r, alpha, s, beta)."""
     r, alpha, s, beta = params
-    xv, xw = data.x_values, data.x_weights
+    summary = data.summary
+    xv, xw = summary.x_values, summary.x_weights
     n = xw.sum()
     total = xw @ (gammaln(r + xv) - gammaln(r)) + n * (r * np.log(alpha) + s * np.log(beta))
     g = np.array(
@@ -114,21 +152,27 @@ def paretonbd_negloglik(params: np.ndarray, data: Summary) -> tuple[float, np.nd
             n * s / beta,
         ]
     )
-    x, tx, big_t, w = data.x, data.tx, data.T, data.w
+    x, tx, big_t, w = summary.x, summary.tx, summary.T, data.w
     log_at, log_bt = np.log(alpha + big_t), np.log(beta + big_t)
     alive = -(r + x) * log_at - s * log_bt
-    log_i, grad_i = _log_integral(r, alpha, s, beta, x, tx, big_t, with_gradient=True)
+    log_i, grad_i = _log_integral(
+        r, alpha, s, beta, x, tx, big_t, with_gradient=True, scratch=data.scratch
+    )
+    assert grad_i is not None
     dead = np.log(s) + log_i
     top = np.maximum(alive, dead)
     e_alive, e_dead = np.exp(alive - top), np.exp(dead - top)
     norm = e_alive + e_dead
-    total += w @ (top + np.log(norm))
-    p_alive, p_dead = w * e_alive / norm, w * e_dead / norm
-    assert grad_i is not None
-    g[0] += p_alive @ -log_at + p_dead @ grad_i[:, 0]
-    g[1] += p_alive @ (-(r + x) / (alpha + big_t)) + p_dead @ grad_i[:, 1]
-    g[2] += p_alive @ -log_bt + p_dead @ (grad_i[:, 2] + 1.0 / s)
-    g[3] += p_alive @ (-s / (beta + big_t)) + p_dead @ grad_i[:, 3]
+    total += wsum(w, top) + wsum(w, np.log(norm))
+    p_alive, p_dead = e_alive / norm, e_dead / norm
+    g[0] -= wsum(w, p_alive, log_at)
+    g[0] += wsum(w, p_dead, grad_i[:, 0])
+    g[1] -= wsum(w, p_alive, r + x, 1.0 / (alpha + big_t))
+    g[1] += wsum(w, p_dead, grad_i[:, 1])
+    g[2] -= wsum(w, p_alive, log_bt)
+    g[2] += wsum(w, p_dead, grad_i[:, 2] + 1.0 / s)
+    g[3] -= s * wsum(w, p_alive, 1.0 / (beta + big_t))
+    g[3] += wsum(w, p_dead, grad_i[:, 3])
     return -float(total), -g
 
 
@@ -157,9 +201,10 @@ class ParetoNBD(TransactionModel):
         start = self._start((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
 
         def prepare(part: Summary) -> NegLogLik:
-            return lambda params: paretonbd_negloglik(params, part)
+            data = ParetoData(part)
+            return lambda params: paretonbd_negloglik(params, data)
 
-        result, errors = fit_in_two_stages(self, summary, prepare, start)
+        result, errors = fit_in_two_stages(self, summary, prepare, start, prestart_rows=10_000)
         self._store_fit(result, errors, summary.n_customers)
 
     def expected_purchases(self, t: Any) -> np.ndarray:
