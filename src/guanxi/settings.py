@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "guanxi.core",
     "guanxi.customers",
+    "guanxi.sales",
 ]
 
 MIDDLEWARE = [

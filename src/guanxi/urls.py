@@ -8,6 +8,7 @@ from guanxi.core.api import api
 urlpatterns = [
     path("", include("guanxi.core.urls")),
     path("customers/", include("guanxi.customers.urls")),
+    path("sales/", include("guanxi.sales.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

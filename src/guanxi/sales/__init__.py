@@ -1,0 +1,1 @@
+"""Sales (销售): products, leads, opportunities, schedules, orders, payments and reports."""
