@@ -8,3 +8,7 @@ SCOPED = "scoped"
 SIGNED_IN = "signed_in"
 
 MODULE_RULES: dict[str, str] = {}
+
+from tests.customers.route_rules import CUSTOMERS_RULES  # noqa: E402
+
+MODULE_RULES.update(CUSTOMERS_RULES)

@@ -27,7 +27,8 @@ from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.filters import CONTROL_PARAMS, FilterSet
 from guanxi.core.models import SavedFilter
-from guanxi.core.scopes import CHANGE, VIEW, can
+from guanxi.core.models.roles import DataScope
+from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
 from guanxi.core.services import records
 from guanxi.core.services.audit import history
 
@@ -216,8 +217,14 @@ class ObjectEditView(RecordView):
 
     def get_object(self, pk: Any) -> models.Model | None:
         if pk is None:
+            self.check_create_permission()
             return None
         return records.get_visible(self.model, pk, self.request.user, CHANGE)
+
+    def check_create_permission(self) -> None:
+        """Nobody without a change scope in the model's module may open a create form."""
+        if effective_scope(self.request.user, self.model.Scope.module, CHANGE) == DataScope.NONE:
+            raise NotAllowed(_("You may not create records here."))
 
     def get_form(self, obj: Any, data: Any = None) -> forms.Form:
         return self.form_class(data, instance=obj, user=self.request.user)  # type: ignore[call-arg]

@@ -1,0 +1,51 @@
+"""Customers fixtures: factories on top of the shared ``org`` fixture (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_customer(org: Any) -> Any:
+    """``make_customer("rep1", name="张三")`` → a customer owned by that demo user (via the
+    service, so it is audited and its search keys are filled)."""
+    from guanxi.customers.services.customers import create_customer
+
+    def make(owner: str | None = "rep1", actor: str = "admin", **values: Any) -> Any:
+        n = next(_seq)
+        values.setdefault("name", f"Customer {n}")
+        values.setdefault("kind", "company")
+        owner_user = org.users[owner] if owner else None
+        return create_customer(actor=org.users[actor], values=values, owner=owner_user)
+
+    return make
+
+
+@pytest.fixture
+def make_contact(org: Any) -> Any:
+    from guanxi.customers.services.contacts import create_contact
+
+    def make(customer: Any, **values: Any) -> Any:
+        values.setdefault("name", f"Contact {next(_seq)}")
+        return create_contact(actor=org.users["admin"], customer=customer, values=values)
+
+    return make
+
+
+@pytest.fixture
+def make_activity(org: Any) -> Any:
+    from django.utils import timezone
+
+    from guanxi.customers.services.activities import create_activity
+
+    def make(customer: Any, **values: Any) -> Any:
+        values.setdefault("subject", f"Call {next(_seq)}")
+        values.setdefault("occurred_at", timezone.now())
+        return create_activity(actor=org.users["admin"], customer=customer, values=values)
+
+    return make
