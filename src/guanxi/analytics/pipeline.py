@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import ConvergenceError, InputError
 from .models import BetaGeo, GammaGamma, HoldoutCheck
@@ -205,7 +206,7 @@ def read_transactions(
             raise InputError(f"file not found: {path}")
         if not path.is_file():
             raise InputError(f"not a file: {path}")
-        table = _read_file(path, customer)
+        table = _read_file(path, customer, (customer, date, amount))
     missing = [
         f"{role} column {column!r}"
         for role, column in (("customer", customer), ("date", date), ("amount", amount))
@@ -217,7 +218,7 @@ def read_transactions(
     return table.select([customer, date, amount])
 
 
-def _read_file(path: Path, customer: str) -> pa.Table:
+def _read_file(path: Path, customer: str, wanted: tuple[str, ...]) -> pa.Table:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -234,7 +235,11 @@ def _read_file(path: Path, customer: str) -> pa.Table:
         suffix = ".csv"  # .csv, .txt, .tsv, .csv.gz (decompressed by its suffix), or no suffix
     try:
         if suffix in PARQUET_SUFFIXES:
-            return pq.read_table(path)
+            # Read only the columns needed when they are all there (wide exports are common);
+            # otherwise the whole schema, so the caller can name what is missing.
+            names = pq.read_schema(path).names
+            columns = list(dict.fromkeys(wanted)) if set(wanted) <= set(names) else None
+            return pq.read_table(path, columns=columns)
         return pacsv.read_csv(
             path,
             parse_options=pacsv.ParseOptions(delimiter=_sniff_delimiter(path)),
@@ -267,7 +272,7 @@ def _sniff_delimiter(path: Path) -> str:
 class CustomerSummary:
     """Calibration-period summary per customer, in time units from the first purchase."""
 
-    customer: np.ndarray
+    customer: pa.Array  # string ids, as the output writes them
     first_purchase: np.ndarray  # datetime64[D]
     last_purchase: np.ndarray
     purchases: np.ndarray  # purchase occasions (same-day transactions count once)
@@ -304,9 +309,7 @@ def summarise(table: pa.Table, settings: AnalysisSettings) -> tuple[CustomerSumm
     last = col["last_purchase"].to_numpy().astype("datetime64[D]")
     frequency = col["frequency"].to_numpy().astype(np.float64)
     summary = CustomerSummary(
-        customer=np.asarray(
-            col[settings.customer].cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object
-        ),
+        customer=col[settings.customer].cast(pa.string()).combine_chunks(),
         first_purchase=col["first_purchase"].to_numpy().astype("datetime64[D]"),
         last_purchase=last,
         purchases=frequency.astype(np.int64) + 1,
@@ -340,17 +343,51 @@ EIGHT_DISPLAY = {en: f"{en.replace('_', ' ')} {zh}" for en, zh in EIGHT_SEGMENT_
 
 
 @dataclass(frozen=True)
+class Labels:
+    """One label per customer as codes into ``names``: cheap to count, group and write.
+
+    A million customers' labels as Python strings cost seconds to compare and convert; codes are
+    one ``bincount`` per table and one dictionary array per output column.
+    """
+
+    codes: np.ndarray  # int32, index into names
+    names: list[str]
+
+    @classmethod
+    def from_arrow(cls, column: pa.Array | pa.ChunkedArray) -> Labels:
+        encoded = pc.dictionary_encode(column.cast(pa.string()))
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        return cls(
+            codes=encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32),
+            names=[str(name) for name in encoded.dictionary.to_pylist()],
+        )
+
+    @classmethod
+    def from_numpy(cls, values: np.ndarray) -> Labels:
+        return cls.from_arrow(pa.array(np.asarray(values), pa.string()))
+
+    def to_arrow(self, rename: dict[str, str] | None = None) -> pa.Array:
+        """The labels as a string column (``rename`` maps keys to other names, e.g. Chinese)."""
+        names = [rename.get(n, n) for n in self.names] if rename else self.names
+        dictionary = pa.DictionaryArray.from_arrays(
+            pa.array(self.codes, pa.int32()), pa.array(names, pa.string())
+        )
+        return dictionary.cast(pa.string())
+
+
+@dataclass(frozen=True)
 class Segments:
     """Per-customer segment keys and scores, in the order of the summary's customers."""
 
-    abc: np.ndarray
-    pyramid: np.ndarray
+    abc: Labels
+    pyramid: Labels
     r_score: np.ndarray
     f_score: np.ndarray
     m_score: np.ndarray
-    rfm_cell: np.ndarray
-    rfm_segment: np.ndarray
-    eight_segment: np.ndarray
+    rfm_cell: pa.Array
+    rfm_segment: Labels
+    eight_segment: Labels
 
 
 def segment(summary: CustomerSummary) -> Segments:
@@ -360,7 +397,7 @@ def segment(summary: CustomerSummary) -> Segments:
     (recency in days before the calibration end, purchase occasions, total revenue), so no second
     pass over the transactions is needed.
     """
-    ids = pa.array(summary.customer.tolist(), pa.string())
+    ids = summary.customer
     values = pa.table({"customer_id": ids, "revenue": summary.revenue})
     abc = abc_classify(values, "revenue", "customer_id").classes
     pyramid = value_pyramid(values, "revenue", "customer_id").classes
@@ -374,42 +411,41 @@ def segment(summary: CustomerSummary) -> Segments:
             }
         )
     )
-
-    def keys(table: pa.Table, name: str) -> np.ndarray:
-        column = table.column(name).cast(pa.string())
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
-
     return Segments(
-        abc=keys(abc, "abc_class"),
-        pyramid=keys(pyramid, "tier"),
+        abc=Labels.from_arrow(abc.column("abc_class")),
+        pyramid=Labels.from_arrow(pyramid.column("tier")),
         r_score=rfm.column("r_score").to_numpy().astype(np.int64),
         f_score=rfm.column("f_score").to_numpy().astype(np.int64),
         m_score=rfm.column("m_score").to_numpy().astype(np.int64),
-        rfm_cell=keys(rfm, "rfm_cell"),
-        rfm_segment=keys(rfm, "segment"),
-        eight_segment=keys(rfm, "eight_segment"),
+        rfm_cell=rfm.column("rfm_cell").combine_chunks(),
+        rfm_segment=Labels.from_arrow(rfm.column("segment")),
+        eight_segment=Labels.from_arrow(rfm.column("eight_segment")),
     )
 
 
 def _group_table(
-    keys: np.ndarray, revenue: np.ndarray, display: dict[str, str]
+    labels: Labels, revenue: np.ndarray, display: dict[str, str]
 ) -> list[GroupSummary]:
     """Customers and revenue per segment, in ``display`` order, empty segments left out."""
-    total_customers = max(keys.size, 1)
+    size = len(labels.names)
+    counts = np.bincount(labels.codes, minlength=size)
+    sums = np.bincount(labels.codes, weights=revenue, minlength=size)
+    total_customers = max(labels.codes.size, 1)
     total_revenue = float(revenue[revenue > 0].sum())
+    position = {name: i for i, name in enumerate(labels.names)}
+    extra = sorted(set(labels.names) - set(display))
     rows = []
-    extra = sorted(set(keys.tolist()) - set(display))
     for key in [*display, *extra]:
-        mask = keys == key
-        if not mask.any():
+        i = position.get(key)
+        if i is None or counts[i] == 0:
             continue
-        value = float(revenue[mask].sum())
+        value = float(sums[i])
         rows.append(
             GroupSummary(
-                key=str(key),
-                label=display.get(key, str(key)),
-                customers=int(mask.sum()),
-                customer_share=float(mask.sum()) / total_customers,
+                key=key,
+                label=display.get(key, key),
+                customers=int(counts[i]),
+                customer_share=float(counts[i]) / total_customers,
                 revenue=value,
                 revenue_share=value / total_revenue if total_revenue > 0 else math.nan,
             )
@@ -478,7 +514,7 @@ def fit_and_predict(
     leaves its outputs NaN and adds a note, instead of failing the whole analysis: the segments
     are still worth having on a young customer base.
     """
-    n = summary.customer.size
+    n = len(summary.customer)
     nan = np.full(n, math.nan)
     x, tx = summary.frequency, summary.recency
     big_t = np.maximum(summary.T, MIN_T)
@@ -555,24 +591,24 @@ CHURN_RISK_DISPLAY = {key: f"{key} {zh}" for key, zh in CHURN_RISK_LABELS_ZH.ite
 
 def predicted_tiers(
     summary: CustomerSummary, settings: AnalysisSettings, pred: Predictions, notes: list[str]
-) -> dict[str, np.ndarray]:
+) -> dict[str, Labels]:
     """Value matrix (current revenue vs CLV), lifecycle stage and churn risk, per customer.
 
     The rules are :mod:`guanxi.analytics.tiers`'; without a fitted purchase model there is no
     P(alive) or CLV, so only the columns that do not need them are returned.
     """
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Labels] = {}
     gap = interpurchase_days(summary.recency * settings.unit_days, summary.frequency)
     has_model = bool(np.all(np.isfinite(pred.p_alive)))
     try:
         if has_model and np.all(np.isfinite(pred.clv)):
-            out["value_tier"] = value_tier(summary.revenue, pred.clv)
+            out["value_tier"] = Labels.from_numpy(value_tier(summary.revenue, pred.clv))
         if has_model:
-            out["lifecycle_stage"] = lifecycle_stage(
-                summary.frequency, summary.T * settings.unit_days, pred.p_alive
+            out["lifecycle_stage"] = Labels.from_numpy(
+                lifecycle_stage(summary.frequency, summary.T * settings.unit_days, pred.p_alive)
             )
-        out["churn_risk"] = churn_risk(
-            pred.p_alive if has_model else None, summary.days_since_last, gap
+        out["churn_risk"] = Labels.from_numpy(
+            churn_risk(pred.p_alive if has_model else None, summary.days_since_last, gap)
         )
     except InputError as exc:
         notes.append(f"tiers not computed: {exc}")
@@ -719,11 +755,11 @@ def _check_settings(
 
 
 def _customer_table(
-    summary: CustomerSummary, seg: Segments, pred: Predictions, tiers: dict[str, np.ndarray]
+    summary: CustomerSummary, seg: Segments, pred: Predictions, tiers: dict[str, Labels]
 ) -> pa.Table:
     """The per-customer output: summary, segments and predictions, one row per customer."""
     columns: dict[str, Any] = {
-        "customer_id": pa.array(summary.customer.tolist(), pa.string()),
+        "customer_id": summary.customer,
         "first_purchase": pa.array(summary.first_purchase),
         "last_purchase": pa.array(summary.last_purchase),
         "purchases": summary.purchases.astype(np.int64),
@@ -732,27 +768,23 @@ def _customer_table(
         "T": summary.T,
         "monetary_value": summary.monetary_value,
         "revenue": summary.revenue,
-        "abc_class": pa.array(seg.abc.tolist(), pa.string()),
-        "pyramid_tier": pa.array(seg.pyramid.tolist(), pa.string()),
+        "abc_class": seg.abc.to_arrow(),
+        "pyramid_tier": seg.pyramid.to_arrow(),
         "r_score": seg.r_score.astype(np.int64),
         "f_score": seg.f_score.astype(np.int64),
         "m_score": seg.m_score.astype(np.int64),
-        "rfm_cell": pa.array(seg.rfm_cell.tolist(), pa.string()),
-        "rfm_segment": pa.array(seg.rfm_segment.tolist(), pa.string()),
-        "rfm_segment_zh": pa.array(
-            [RFM_SEGMENT_LABELS.get(k, k) for k in seg.rfm_segment.tolist()], pa.string()
-        ),
-        "eight_segment": pa.array(seg.eight_segment.tolist(), pa.string()),
-        "eight_segment_zh": pa.array(
-            [EIGHT_ZH.get(k, k) for k in seg.eight_segment.tolist()], pa.string()
-        ),
+        "rfm_cell": seg.rfm_cell,
+        "rfm_segment": seg.rfm_segment.to_arrow(),
+        "rfm_segment_zh": seg.rfm_segment.to_arrow(RFM_SEGMENT_LABELS),
+        "eight_segment": seg.eight_segment.to_arrow(),
+        "eight_segment_zh": seg.eight_segment.to_arrow(EIGHT_ZH),
         "p_alive": pred.p_alive,
         "expected_purchases": pred.expected_purchases,
         "expected_spend": pred.expected_spend,
         "clv": pred.clv,
     }
     for name, labels in tiers.items():
-        columns[name] = pa.array(np.asarray(labels).astype(str).tolist(), pa.string())
+        columns[name] = labels.to_arrow()
     if summary.holdout_purchases is not None:
         columns["holdout_purchases"] = summary.holdout_purchases
     return pa.table(columns)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
 
 from . import charts
 from .svg import text
@@ -49,6 +50,10 @@ def _num(value: float, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return f"{value:,.{digits}f}"
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else math.nan
 
 
 def _pct(value: float) -> str:
@@ -103,7 +108,10 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     """Render the report as one HTML string (UTF-8, no external references)."""
     s = result.settings
     table = result.customers
-    col = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+
+    def col(name: str) -> np.ndarray:
+        return np.asarray(table.column(name).to_numpy(zero_copy_only=False))
+
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     unit = {"W": "weeks 周", "D": "days 天"}[s.time_unit]
     parts: list[str] = [
@@ -147,7 +155,7 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append(
         _figure(
             "pareto",
-            charts.pareto_curve(col["revenue"], class_labels=col["abc_class"]),
+            charts.pareto_curve(col("revenue"), class_labels=col("abc_class")),
             "Cumulative revenue share by cumulative customer share, best customers first.",
         )
     )
@@ -175,7 +183,7 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append(
         _figure(
             "rfm",
-            charts.rfm_heatmap(col["r_score"], col["f_score"], col["revenue"]),
+            charts.rfm_heatmap(col("r_score"), col("f_score"), col("revenue")),
             "Quintile scores 1–5 (5 best); colour: mean revenue of the cell; n: customers.",
         )
     )
@@ -198,6 +206,7 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     )
 
     # CLV
+    clv = col("clv").astype(float)
     parts.append("<h2>Customer lifetime value 客户终身价值 (CLV)</h2>")
     parts.append(
         f"<p>Total predicted CLV over {text(f'{s.horizon_units:g}')} {text(unit)}: "
@@ -207,11 +216,12 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append(
         _figure(
             "clv",
-            charts.clv_histogram(col["clv"]),
+            charts.clv_histogram(clv),
             "Predicted CLV per customer; the last bar pools the top 1 %.",
         )
     )
-    top = np.argsort(-np.nan_to_num(col["clv"].astype(float), nan=-np.inf), kind="stable")[:20]
+    top = np.argsort(-np.nan_to_num(clv, nan=-np.inf), kind="stable")[:20]
+    top_rows = table.take(pa.array(top, pa.int64())).to_pylist()
     parts.append("<h3>Top customers by CLV 高价值客户</h3>")
     parts.append(
         _table(
@@ -226,15 +236,15 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
             ),
             (
                 [
-                    str(col["customer_id"][i]),
-                    str(col["abc_class"][i]),
-                    str(col["pyramid_tier"][i]),
-                    str(col["rfm_segment"][i]),
-                    _num(float(col["p_alive"][i]), 3),
-                    _num(float(col["expected_purchases"][i]), 2),
-                    _num(float(col["clv"][i]), 2),
+                    str(row["customer_id"]),
+                    str(row["abc_class"]),
+                    str(row["pyramid_tier"]),
+                    str(row["rfm_segment"]),
+                    _num(_float(row["p_alive"]), 3),
+                    _num(_float(row["expected_purchases"]), 2),
+                    _num(_float(row["clv"]), 2),
                 ]
-                for i in top
+                for row in top_rows
             ),
             {4, 5, 6},
         )
