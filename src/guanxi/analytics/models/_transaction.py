@@ -63,14 +63,18 @@ def fit_in_two_stages(
     """
 
     def run(
-        negloglik: NegLogLik, start: np.ndarray, scale: float, hess_inv: np.ndarray | None = None
+        negloglik: NegLogLik,
+        start: np.ndarray,
+        scale: float,
+        hess_inv: np.ndarray | None = None,
+        tol: float = model.tol,  # type: ignore[attr-defined]
     ) -> FitResult:
         return fit_maximum_likelihood(
             negloglik,
             start,
             model.param_names,
             scale=scale,
-            tol=model.tol,  # type: ignore[attr-defined]
+            tol=tol,
             max_iter=model.max_iter,  # type: ignore[attr-defined]
             penalizer=model.penalizer,  # type: ignore[attr-defined]
             hess_inv=hess_inv,
@@ -81,7 +85,9 @@ def fit_in_two_stages(
     if rows > 4 * prestart_rows:
         part = summary.every(rows // prestart_rows)
         try:
-            first = run(prepare(part), start, part.n_customers)
+            # Only a starting point: a loose tolerance saves the line searches that fight
+            # rounding near the optimum.
+            first = run(prepare(part), start, part.n_customers, tol=max(model.tol, 1e-6))  # type: ignore[attr-defined]
             start, hess_inv = first.params, first.hess_inv
         except ConvergenceError:
             pass  # the full data may still identify the model: start from the default

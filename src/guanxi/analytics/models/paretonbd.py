@@ -18,13 +18,14 @@ The likelihood of one customer is (Fader & Hardie 2005, eq. 13 before the hyperg
 
 The published closed form writes ``I`` with Gauss's hypergeometric function, whose derivatives in
 ``r`` and ``s`` have no closed form and which loses precision for large frequencies. Here ``I`` is
-evaluated by Gauss-Legendre quadrature in ``u = log((c+tau)/(c+t_x))`` (``c`` is ``alpha`` or
-``beta``, whichever carries the larger exponent), where the integrand is a smooth exponential
-decay; the range is cut where it has fallen by ``e^-50``. The derivatives of ``I`` are integrals
+evaluated by 24-point Gauss-Legendre quadrature in ``u = log((c+tau)/(c+t_x))`` with
+``c = min(alpha, beta)``: there the integrand is a smooth exponential decay whose nearest complex
+singularity lies at distance pi from the real axis, and the range is cut where it has fallen by
+``e^-50`` (from a lower bound on its rate of decay). The derivatives of ``I`` are integrals
 of the same integrand times ``-log(alpha+tau)``, ``-(r+x)/(alpha+tau)``, ... on the same nodes,
-so the gradient is exact for the quadrature and everything stays in log space (log-sum-exp). On
-the CDNOW sample this agrees with the hypergeometric form to about 1e-9 in each log-likelihood
-term.
+so the gradient is exact for the quadrature and everything stays in log space (log-sum-exp). For
+parameters from 0.05 to 50 and frequencies up to 200 it agrees with the hypergeometric form
+to about 1e-10 in each log-likelihood term (where 2F1 itself can be evaluated).
 """
 
 from __future__ import annotations
@@ -40,24 +41,28 @@ from guanxi.analytics.models._transaction import Summary, TransactionModel, fit_
 
 __all__ = ["ParetoNBD"]
 
-_NODES, _WEIGHTS = roots_legendre(32)
+_NODES, _WEIGHTS = roots_legendre(24)
 _HALF_NODES = (_NODES + 1.0) / 2.0
 _LOG_HALF_WEIGHTS = np.log(_WEIGHTS / 2.0)
 #: The integrand is followed until it has fallen by e^-50 from its value at t_x.
 _DECAY = 50.0
 
 
-class ParetoData:
-    """A summary with scratch space for the quadrature, reused by every evaluation of one fit.
+#: Rows per block of the quadrature: a block's (rows x nodes) arrays stay in the CPU cache.
+_BLOCK = 2048
 
-    Fresh (rows x nodes) arrays at every evaluation would cost more in page faults than the
-    arithmetic they hold.
-    """
+
+class ParetoData:
+    """A summary with scratch space for the quadrature, reused by every evaluation of one fit."""
 
     def __init__(self, summary: Summary) -> None:
         self.summary = summary
         self.w = None if np.all(summary.w == 1.0) else summary.w
-        self.scratch = np.empty((5, len(summary.x), len(_NODES)))
+        self.scratch = _scratch(len(summary.x))
+
+
+def _scratch(rows: int) -> np.ndarray:
+    return np.empty((5, min(rows, _BLOCK), len(_NODES)))
 
 
 def _log_integral(
@@ -71,28 +76,64 @@ def _log_integral(
     with_gradient: bool,
     scratch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """``log I`` per row and, optionally, ``d log I / d(r, alpha, s, beta)`` (rows x 4).
+    """``log I`` per row and, optionally, ``d log I / d(r, alpha, s, beta)`` (rows x 4)."""
+    if scratch is None:
+        scratch = _scratch(len(x))
+    log_i = np.empty(len(x))
+    grad = np.empty((len(x), 4)) if with_gradient else None
+    for start in range(0, len(x), _BLOCK):
+        rows = slice(start, start + _BLOCK)
+        _log_integral_block(
+            r,
+            alpha,
+            s,
+            beta,
+            x[rows],
+            tx[rows],
+            big_t[rows],
+            scratch,
+            log_i[rows],
+            None if grad is None else grad[rows],
+        )
+    return log_i, grad
+
+
+def _log_integral_block(
+    r: float,
+    alpha: float,
+    s: float,
+    beta: float,
+    x: np.ndarray,
+    tx: np.ndarray,
+    big_t: np.ndarray,
+    scratch: np.ndarray,
+    log_i: np.ndarray,
+    grad: np.ndarray | None,
+) -> None:
+    """Fill ``log_i`` (and ``grad``) for one block of rows.
 
     In the variable ``u = log((c+tau)/(c+t_x))`` the factor of ``c`` needs no logarithm:
     ``log(c+tau) = log(c+t_x) + u``; only the other factor is evaluated at the nodes.
     """
-    if scratch is None:
-        scratch = np.empty((5, len(x), len(_NODES)))
-    u, shrink, log_other, inv_other, share = scratch
+    n = len(x)
+    u, shrink, log_other, inv_other, share = (buffer[:n] for buffer in scratch)
     rx = r + x
-    use_alpha = rx >= s + 1.0
-    c = np.where(use_alpha, alpha, beta)
-    other = np.where(use_alpha, beta, alpha)
-    e_c = np.where(use_alpha, rx, s + 1.0)  # exponent of (c + tau)
-    e_other = np.where(use_alpha, s + 1.0, rx)
+    use_alpha = alpha <= beta
+    c, other = (alpha, beta) if use_alpha else (beta, alpha)
+    e_c = rx if use_alpha else np.full(n, s + 1.0)  # exponent of (c + tau)
+    e_other = np.full(n, s + 1.0) if use_alpha else rx
     c_tx = c + tx
     log_ctx = np.log(c_tx)
-    upper = np.minimum(np.log((c + big_t) / c_tx), _DECAY / (rx + s))
+    # The integrand falls at a rate of at least e_c - 1 + e_other (c+t_x)/(o+t_x) per unit of u.
+    span = np.log((c + big_t) / c_tx)
+    rate = e_c - 1.0 + e_other * c_tx / (other + tx)
+    with np.errstate(divide="ignore"):
+        upper = np.where(rate > 0, np.minimum(span, _DECAY / np.maximum(rate, 1e-300)), span)
     np.multiply(upper[:, None], _HALF_NODES, out=u)
     np.negative(u, out=shrink)
     np.exp(shrink, out=shrink)  # (c+t_x)/(c+tau)
     np.divide(c_tx[:, None], shrink, out=log_other)
-    log_other += (other - c)[:, None]  # other + tau
+    log_other += other - c  # other + tau
     np.reciprocal(log_other, out=inv_other)
     np.log(log_other, out=log_other)
     # log of weight * integrand: log(w_j/2 * upper * (c+tau)) - e_c log(c+tau) - e_o log(o+tau)
@@ -101,31 +142,29 @@ def _log_integral(
     np.multiply(u, (1.0 - e_c)[:, None], out=share)
     share += _LOG_HALF_WEIGHTS
     share += row[:, None]
-    log_other *= e_other[:, None]
-    share -= log_other
-    log_other /= e_other[:, None]
+    share -= log_other * e_other[:, None]
     top = np.max(share, axis=1)
     top = np.where(np.isfinite(top), top, 0.0)
     share -= top[:, None]
     np.exp(share, out=share)
     total = share.sum(axis=1)
     with np.errstate(divide="ignore"):
-        log_i = top + np.log(total)
-    if not with_gradient:
-        return log_i, None
+        log_i[:] = top + np.log(total)
+    if grad is None:
+        return
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = np.where(total > 0, 1.0 / total, 0.0)
-    mean_u = np.einsum("ij,ij->i", share, u) * norm
+    mean_log_c = log_ctx + np.einsum("ij,ij->i", share, u) * norm
     mean_inv_c = np.einsum("ij,ij->i", share, shrink) * norm / c_tx
     mean_log_other = np.einsum("ij,ij->i", share, log_other) * norm
     mean_inv_other = np.einsum("ij,ij->i", share, inv_other) * norm
-    mean_log_c = log_ctx + mean_u
-    grad = np.empty((len(x), 4))
-    grad[:, 0] = -np.where(use_alpha, mean_log_c, mean_log_other)
-    grad[:, 1] = -rx * np.where(use_alpha, mean_inv_c, mean_inv_other)
-    grad[:, 2] = -np.where(use_alpha, mean_log_other, mean_log_c)
-    grad[:, 3] = -(s + 1.0) * np.where(use_alpha, mean_inv_other, mean_inv_c)
-    return log_i, grad
+    if not use_alpha:
+        mean_log_c, mean_log_other = mean_log_other, mean_log_c
+        mean_inv_c, mean_inv_other = mean_inv_other, mean_inv_c
+    grad[:, 0] = -mean_log_c  # now: alpha's factor first, beta's second
+    grad[:, 1] = -rx * mean_inv_c
+    grad[:, 2] = -mean_log_other
+    grad[:, 3] = -(s + 1.0) * mean_inv_other
 
 
 def _alive_and_dead_terms(
