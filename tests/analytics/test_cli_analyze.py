@@ -90,6 +90,10 @@ def test_cdnow_run_writes_one_row_per_customer(cdnow_run: tuple[int, str, str, P
     assert set(table.column("pyramid_tier").to_pylist()) == {
         "vip", "major", "ordinary", "small", "zero"
     }  # fmt: skip
+    metadata = table.schema.metadata
+    assert metadata[b"guanxi.time_unit"] == b"W"
+    assert metadata[b"guanxi.calibration_end"] == b"1997-09-30"
+    assert metadata[b"guanxi.horizon"] == b"52"
 
 
 def test_cdnow_run_prints_the_published_bgnbd_parameters(

@@ -5,6 +5,21 @@ segment (ABC, value pyramid, RFM), fit the purchase and spend models, predict P(
 purchases, expected spend and CLV, and optionally check the predictions on a holdout period. The
 CLI, the future ``insights`` app and notebooks all call :func:`analyze`, so the steps and their
 defaults live here once. No Django, no printing: progress is reported through a callback.
+
+The per-customer table (:attr:`AnalysisResult.customers`), one row per customer first seen by the
+calibration end, sorted by id:
+
+* summary (calibration period, time unit of the run): ``customer_id``, ``first_purchase``,
+  ``last_purchase``, ``purchases`` (occasions), ``frequency`` (repeat occasions), ``recency``,
+  ``T``, ``monetary_value`` (mean repeat spend), ``revenue``;
+* segments: ``abc_class`` (A/B/C/zero), ``pyramid_tier`` (vip/major/ordinary/small/zero),
+  ``r_score``/``f_score``/``m_score`` (1-5), ``rfm_cell``, ``rfm_segment`` (+ ``_zh``),
+  ``eight_segment`` (+ ``_zh``);
+* predictions over the horizon: ``p_alive`` (at the calibration end), ``expected_purchases``,
+  ``expected_spend`` (per purchase), ``clv`` (discounted, times the margin);
+* tiers: ``value_tier``, ``lifecycle_stage``, ``churn_risk``; with a holdout, ``holdout_purchases``.
+
+Model columns are NaN (and a note says why) when a model cannot be fitted.
 """
 
 from __future__ import annotations
@@ -719,7 +734,9 @@ def analyze(
         source="table" if isinstance(source, pa.Table) else Path(source).name,
         settings=settings,
         n_transactions=int(table.num_rows),
-        customers=_customer_table(summary, seg, predictions, tiers),
+        customers=_customer_table(summary, seg, predictions, tiers).replace_schema_metadata(
+            _metadata(settings)
+        ),
         abc=_group_table(seg.abc, summary.revenue, ABC_DISPLAY),
         pyramid=_group_table(seg.pyramid, summary.revenue, PYRAMID_DISPLAY),
         rfm_segments=_group_table(seg.rfm_segment, summary.revenue, RFM_DISPLAY),
@@ -739,6 +756,18 @@ def analyze(
         holdout=predictions.holdout,
         notes=notes,
     )
+
+
+def _metadata(settings: AnalysisSettings) -> dict[str, str]:
+    """What the numbers mean, kept with them in Parquet output (``guanxi.*`` keys)."""
+    return {
+        "guanxi.time_unit": settings.time_unit,
+        "guanxi.calibration_end": str(settings.calibration_end),
+        "guanxi.observation_end": str(settings.observation_end),
+        "guanxi.horizon": f"{settings.horizon_units:g}",
+        "guanxi.margin": f"{settings.margin:g}",
+        "guanxi.discount_rate_per_year": f"{settings.discount_rate:g}",
+    }
 
 
 def _check_settings(
