@@ -49,3 +49,12 @@ def make_activity(org: Any) -> Any:
         return create_activity(actor=org.users["admin"], customer=customer, values=values)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Service messages in English, whatever catalogue is compiled (pages follow the request)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

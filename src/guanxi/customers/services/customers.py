@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import audit_guard
 from guanxi.core.errors import InvalidInput, NotAllowed
-from guanxi.core.models.audit import ImportBatch
+from guanxi.core.models.audit import AuditEvent, ImportBatch
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services import records
 from guanxi.customers.models import Customer
@@ -100,13 +100,23 @@ def create_customer(
         if not records.may_hand_over_to(actor, owner, MODULE):
             raise NotAllowed(_("You may not make this user the owner."))
     _check_code_free(cleaned["code"])
-    full = {
-        **cleaned,
-        **derived_keys(cleaned),
-        "owner": owner if getattr(owner, "pk", None) else None,
-    }
+    actor_owner = actor if getattr(actor, "pk", None) else None
+    full = {**cleaned, **derived_keys(cleaned), "owner": actor_owner}
     with transaction.atomic():
-        return records.create_record(Customer, actor=actor, values=full, batch=batch)
+        customer = records.create_record(Customer, actor=actor, values=full, batch=batch)
+        if owner is not None and getattr(owner, "pk", None) != getattr(actor_owner, "pk", None):
+            # Created in the actor's own scope, then handed over: the hand-over rule (and its
+            # audit row) applies to a customer created for someone else too.
+            customer = records.update_record(
+                customer,
+                actor=actor,
+                expected_version=None,
+                changes={"owner": owner},
+                batch=batch,
+                action=AuditEvent.Action.REASSIGN,
+                check_scope=False,
+            )
+        return customer
 
 
 def update_customer(

@@ -300,8 +300,7 @@ def _validate(
         .values_list("pk", flat=True)
     )
     for row in rows:
-        if row.errors:
-            continue
+        # Conversion errors do not stop the field checks: the report names every bad cell.
         pk = matches.get(row.line)
         if pk is None:
             if not row.values.get("name"):
