@@ -13,21 +13,38 @@ __all__ = ["as_predict_arrays", "as_time", "group_rows", "wsum"]
 
 
 def group_rows(
-    columns: tuple[np.ndarray, ...], weights: np.ndarray | None = None
+    columns: tuple[np.ndarray, ...],
+    weights: np.ndarray | None = None,
+    *,
+    threshold: float = 0.5,
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """Collapse identical rows of ``columns`` into one row each with a summed weight.
 
     The likelihood of the models is a weighted sum over customers, so customers sharing the same
-    summary (common when time is counted in whole days) cost one evaluation. Sorting costs
-    ``O(n log n)`` once per fit; when a sample of the first rows shows few ties the rows are kept
-    as they are (grouping continuous times saves nothing).
+    summary (common when time is counted in whole days) cost one evaluation. Grouping costs
+    a few hundred nanoseconds per row, so it is skipped unless, in a sample of the first 20,000
+    rows, the share of distinct rows is below ``threshold`` (a likelihood that is cheap per row
+    wants a lower one). Otherwise rows are ordered by a 64-bit hash of their values with the row
+    number in the low bits, one integer sort instead of a three-key lexsort; groups are then cut
+    wherever a value changes, so a hash collision can at worst split a group, never merge
+    different rows.
     """
     n = len(columns[0])
     w = np.ones(n) if weights is None else weights
     sample = np.column_stack([c[: min(n, 20_000)] for c in columns])
-    if len(np.unique(sample, axis=0)) > 0.5 * len(sample):
+    if n < 2 or len(np.unique(sample, axis=0)) > threshold * len(sample):
         return columns, w
-    order = np.lexsort(columns[::-1])
+    index_bits = max(int(n - 1).bit_length(), 1)
+    key = np.zeros(n, dtype=np.uint64)
+    for i, column in enumerate(columns):
+        bits = np.ascontiguousarray(column, dtype=np.float64).view(np.uint64)
+        key ^= bits * np.uint64(0x9E3779B97F4A7C15 + 2 * i)
+        key ^= key >> np.uint64(29)
+        key *= np.uint64(0xBF58476D1CE4E5B9)
+    key &= ~np.uint64((1 << index_bits) - 1)
+    key |= np.arange(n, dtype=np.uint64)
+    key.sort()
+    order = (key & np.uint64((1 << index_bits) - 1)).astype(np.intp)
     ordered = tuple(c[order] for c in columns)
     change = np.zeros(n, dtype=bool)
     change[0] = True

@@ -168,10 +168,14 @@ class TransactionModel(LifetimeModel):
                 "no customer made a repeat purchase (frequency is 0 everywhere): "
                 "the purchase and drop-out rates cannot be told apart"
             )
-        (x, tx, big_t), w = group_rows((x, tx, big_t), w)
+        (x, tx, big_t), w = group_rows((x, tx, big_t), w, threshold=self._group_threshold)
         summary = Summary(x, tx, big_t, w)
         self._fit_summary(summary)
         return self
+
+    #: Group identical rows when a sample has fewer distinct rows than this share (see
+    #: ``group_rows``): grouping pays off sooner for likelihoods that are costly per row.
+    _group_threshold: float = 0.5
 
     def _fit_summary(self, summary: Summary) -> None:
         raise NotImplementedError

@@ -19,6 +19,7 @@ from scipy.special import digamma, gammaln
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.models._inputs import read_columns
 from guanxi.analytics.models._optimize import fit_maximum_likelihood, hessian_standard_errors
+from guanxi.analytics.models._summary import wsum
 from guanxi.analytics.models._transaction import TransactionModel
 from guanxi.analytics.models.base import LifetimeModel
 
@@ -30,13 +31,15 @@ class _SpendData:
 
     def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
         self.x, self.m = x, m
-        self.x_values, index = np.unique(x, return_inverse=True)
-        self.x_counts = np.bincount(index).astype(np.float64)
-        self.x_sum = float(x.sum())
+        self.xm = x * m
+        by_x = np.bincount(x.astype(np.int64))
+        self.x_values = np.flatnonzero(by_x).astype(np.float64)
+        self.x_counts = by_x[self.x_values.astype(np.int64)].astype(np.float64)
         log_m = np.log(m)
-        self.sum_x_log_m = float(x @ log_m)
+        self.sum_x_log_m = wsum(None, x, log_m)
         self.sum_log_m = float(log_m.sum())
         self.sum_x_log_x = float(self.x_counts @ (self.x_values * np.log(self.x_values)))
+        self.scratch = np.empty((2, len(x)))
 
 
 def _negloglik(params: np.ndarray, d: _SpendData) -> tuple[float, np.ndarray]:
@@ -51,8 +54,12 @@ def _negloglik(params: np.ndarray, d: _SpendData) -> tuple[float, np.ndarray]:
     xv, xc = d.x_values, d.x_counts
     n = xc.sum()
     pxv = p * xv
-    log_tail = np.log(gamma + d.m * d.x)
-    inv_tail = 1.0 / (gamma + d.m * d.x)
+    log_tail, inv_tail = d.scratch
+    np.add(gamma, d.xm, out=inv_tail)
+    np.log(inv_tail, out=log_tail)
+    np.reciprocal(inv_tail, out=inv_tail)
+    sum_x_log_tail = wsum(None, d.x, log_tail)
+    sum_log_tail = float(log_tail.sum())
     total = (
         xc @ (gammaln(pxv + q) - gammaln(pxv))
         - n * gammaln(q)
@@ -60,8 +67,8 @@ def _negloglik(params: np.ndarray, d: _SpendData) -> tuple[float, np.ndarray]:
         + p * d.sum_x_log_m
         - d.sum_log_m
         + p * d.sum_x_log_x
-        - p * (d.x @ log_tail)
-        - q * log_tail.sum()
+        - p * sum_x_log_tail
+        - q * sum_log_tail
     )
     psi_pq = digamma(pxv + q)
     g_p = xc @ (xv * (psi_pq - digamma(pxv))) + d.sum_x_log_m + d.sum_x_log_x - d.x @ log_tail

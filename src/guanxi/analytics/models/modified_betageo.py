@@ -29,6 +29,7 @@ class ModifiedBetaGeo(TransactionModel):
     """
 
     param_names = ("r", "alpha", "a", "b")
+    _group_threshold = 0.1  # ~10 ns per row and evaluation: grouping rarely pays
 
     def _fit_summary(self, summary: Summary) -> None:
         _fit_betageo(self, summary, shift=1)

@@ -233,6 +233,7 @@ class ParetoNBD(TransactionModel):
     """
 
     param_names = ("r", "alpha", "s", "beta")
+    _group_threshold = 0.8  # a quadrature per row and evaluation: grouping pays early
 
     def _fit_summary(self, summary: Summary) -> None:
         rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
