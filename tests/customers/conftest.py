@@ -12,16 +12,17 @@ _seq = itertools.count(1)
 
 @pytest.fixture
 def make_customer(org: Any) -> Any:
-    """``make_customer("rep1", name="张三")`` → a customer owned by that demo user (via the
-    service, so it is audited and its search keys are filled)."""
+    """``make_customer("rep1", name="张三")`` → a customer that demo user created and owns
+    (through the service, so it is audited and its search keys are filled)."""
     from guanxi.customers.services.customers import create_customer
 
-    def make(owner: str | None = "rep1", actor: str = "admin", **values: Any) -> Any:
+    def make(owner: str = "rep1", actor: str | None = None, **values: Any) -> Any:
         n = next(_seq)
         values.setdefault("name", f"Customer {n}")
         values.setdefault("kind", "company")
-        owner_user = org.users[owner] if owner else None
-        return create_customer(actor=org.users[actor], values=values, owner=owner_user)
+        return create_customer(
+            actor=org.users[actor or owner], values=values, owner=org.users[owner]
+        )
 
     return make
 

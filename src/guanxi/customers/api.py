@@ -352,7 +352,7 @@ def check_customer(
     ]
 
 
-@router.get("/customers/{customer_id}", response=CustomerOut)
+@router.get("/customers/{int:customer_id}", response=CustomerOut)
 def get_customer(request: HttpRequest, customer_id: int, response: HttpResponse) -> dict[str, Any]:
     customer = get_visible(Customer, customer_id, request.user, VIEW)
     _etag(response, customer.version)
@@ -369,7 +369,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, dic
     return 201, CustomerOut.from_customer(customer)
 
 
-@router.patch("/customers/{customer_id}", response=CustomerOut)
+@router.patch("/customers/{int:customer_id}", response=CustomerOut)
 def update_customer(
     request: HttpRequest, customer_id: int, payload: CustomerPatch, response: HttpResponse
 ) -> dict[str, Any]:  # type: ignore[valid-type]
@@ -383,21 +383,21 @@ def update_customer(
     return CustomerOut.from_customer(Customer.objects.select_related("owner").get(pk=customer.pk))
 
 
-@router.delete("/customers/{customer_id}", response={204: None})
+@router.delete("/customers/{int:customer_id}", response={204: None})
 def delete_customer(request: HttpRequest, customer_id: int) -> tuple[int, None]:
     customer = get_visible(Customer, customer_id, request.user, CHANGE)
     customer_services.delete_customer(customer, actor=request.user)
     return 204, None
 
 
-@router.post("/customers/{customer_id}/restore", response=CustomerOut)
+@router.post("/customers/{int:customer_id}/restore", response=CustomerOut)
 def restore_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
     customer = get_in_bin(Customer, customer_id, request.user)
     customer = customer_services.restore_customer(customer, actor=request.user)
     return CustomerOut.from_customer(customer)
 
 
-@router.post("/customers/{customer_id}/reassign", response=MessageOut)
+@router.post("/customers/{int:customer_id}/reassign", response=MessageOut)
 def reassign_customer(
     request: HttpRequest, customer_id: int, payload: ReassignIn
 ) -> dict[str, str]:
@@ -478,7 +478,7 @@ def _batch_out(batch: ImportBatch, dry_run: bool = False) -> dict[str, Any]:
 
 
 @router.get(
-    "/customers/imports/{batch_id}", response=ImportOut, summary="Status of an import batch"
+    "/customers/imports/{int:batch_id}", response=ImportOut, summary="Status of an import batch"
 )
 def import_status(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     batch = get_object_or_404(ImportBatch, pk=batch_id, actor=request.user, kind="customers")
@@ -498,7 +498,7 @@ def list_contacts(request: HttpRequest) -> dict[str, Any]:
     return {**info, "items": [ContactOut.from_contact(c) for c in rows]}
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut)
+@router.get("/contacts/{int:contact_id}", response=ContactOut)
 def get_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> dict[str, Any]:
     contact = get_visible(Contact, contact_id, request.user, VIEW)
     _etag(response, contact.version)
@@ -513,7 +513,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[
     return 201, ContactOut.from_contact(contact)
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut)
+@router.patch("/contacts/{int:contact_id}", response=ContactOut)
 def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict[str, Any]:  # type: ignore[valid-type]
     contact = get_visible(Contact, contact_id, request.user, CHANGE)
     values = _payload(payload)
@@ -524,14 +524,14 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
     return ContactOut.from_contact(contact)
 
 
-@router.delete("/contacts/{contact_id}", response={204: None})
+@router.delete("/contacts/{int:contact_id}", response={204: None})
 def delete_contact(request: HttpRequest, contact_id: int) -> tuple[int, None]:
     contact = get_visible(Contact, contact_id, request.user, CHANGE)
     contact_services.delete_contact(contact, actor=request.user)
     return 204, None
 
 
-@router.post("/contacts/{contact_id}/restore", response=ContactOut)
+@router.post("/contacts/{int:contact_id}/restore", response=ContactOut)
 def restore_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     contact = get_in_bin(Contact, contact_id, request.user)
     return ContactOut.from_contact(contact_services.restore_contact(contact, actor=request.user))
@@ -550,7 +550,7 @@ def list_activities(request: HttpRequest) -> dict[str, Any]:
     return {**info, "items": [ActivityOut.from_activity(a) for a in rows]}
 
 
-@router.get("/activities/{activity_id}", response=ActivityOut)
+@router.get("/activities/{int:activity_id}", response=ActivityOut)
 def get_activity(request: HttpRequest, activity_id: int, response: HttpResponse) -> dict[str, Any]:
     activity = get_visible(Activity, activity_id, request.user, VIEW)
     _etag(response, activity.version)
@@ -567,7 +567,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, dic
     return 201, ActivityOut.from_activity(activity)
 
 
-@router.patch("/activities/{activity_id}", response=ActivityOut)
+@router.patch("/activities/{int:activity_id}", response=ActivityOut)
 def update_activity(
     request: HttpRequest, activity_id: int, payload: ActivityPatch
 ) -> dict[str, Any]:  # type: ignore[valid-type]
@@ -580,14 +580,14 @@ def update_activity(
     return ActivityOut.from_activity(activity)
 
 
-@router.delete("/activities/{activity_id}", response={204: None})
+@router.delete("/activities/{int:activity_id}", response={204: None})
 def delete_activity(request: HttpRequest, activity_id: int) -> tuple[int, None]:
     activity = get_visible(Activity, activity_id, request.user, CHANGE)
     activity_services.delete_activity(activity, actor=request.user)
     return 204, None
 
 
-@router.post("/activities/{activity_id}/restore", response=ActivityOut)
+@router.post("/activities/{int:activity_id}/restore", response=ActivityOut)
 def restore_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     activity = get_in_bin(Activity, activity_id, request.user)
     return ActivityOut.from_activity(
