@@ -201,3 +201,22 @@ def test_argument_errors_exit_2_through_argparse(capsys: pytest.CaptureFixture[s
     assert "not a date" in capsys.readouterr().err
     assert main([*argv, "--margin", "-1"]) == 2
     assert main([*argv, "--time-unit", "M"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [("zh", "客户金字塔", "Value pyramid"), ("en", "Value pyramid", "客户金字塔")],
+)
+def test_lang_picks_the_printed_labels(
+    lang: str,
+    shown: str,
+    hidden: str,
+    cdnow_files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [str(cdnow_files["csv"]), *CDNOW_ARGS, "--out", str(tmp_path / "r.csv"), "--lang", lang]
+    assert main(argv) == 0
+    stdout = capsys.readouterr().out
+    assert shown in stdout
+    assert hidden not in stdout

@@ -144,6 +144,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="time zone for turning timezone-aware timestamps into days (default UTC)",
     )
     parser.add_argument(
+        "--lang",
+        choices=("both", "en", "zh"),
+        default="both",
+        help="language of the printed labels: both (default), en or zh; the report is bilingual",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress bar (errors are still printed)"
     )
 
@@ -223,9 +229,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"cannot write output: {exc}", EXIT_BAD_INPUT)
 
-    print_summary(out_console, result)
-    out_console.print(plain(f"customers 客户结果: {out}"), soft_wrap=True)
-    out_console.print(plain(f"report 报告: {report}"), soft_wrap=True)
+    print_summary(out_console, result, lang=args.lang)
+    say = _Words(args.lang)
+    out_console.print(plain(f"{say('customers', '客户结果')}: {out}"), soft_wrap=True)
+    out_console.print(plain(f"{say('report', '报告')}: {report}"), soft_wrap=True)
     return EXIT_OK
 
 
@@ -294,16 +301,35 @@ def _money(value: float) -> str:
     return "–" if not math.isfinite(value) else f"{value:,.2f}"
 
 
-def _group_table(title: str, groups: Sequence[GroupSummary]) -> object:
+class _Words:
+    """Printed labels in English, Chinese or both (``--lang``); data values are never translated."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, en: str, zh: str) -> str:
+        if self.lang == "en":
+            return en
+        if self.lang == "zh":
+            return zh
+        return f"{en} {zh}"
+
+
+def _group_table(title: str, groups: Sequence[GroupSummary], say: _Words) -> object:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    table.add_column("group 组别")
-    for header in ("customers 客户数", "share 占比", "revenue 收入", "revenue share 收入占比"):
+    table.add_column(say("group", "组别"))
+    for header in (
+        say("customers", "客户数"),
+        say("share", "占比"),
+        say("revenue", "收入"),
+        say("revenue share", "收入占比"),
+    ):
         table.add_column(header, justify="right")
     for g in groups:
         table.add_row(
-            plain(g.label),
+            plain(g.label_in(say.lang)),
             f"{g.customers:,}",
             _pct(g.customer_share),
             _money(g.revenue),
@@ -312,36 +338,48 @@ def _group_table(title: str, groups: Sequence[GroupSummary]) -> object:
     return table
 
 
-def print_summary(console: Console, result: AnalysisResult) -> None:
+def print_summary(console: Console, result: AnalysisResult, *, lang: str = "both") -> None:
     """Print the segment tables, fitted parameters and CLV totals as rich tables."""
     from rich.table import Table
 
+    say = _Words(lang)
     s = result.settings
-    unit = {"W": "weeks", "D": "days"}[s.time_unit]
+    unit = {"W": say("weeks", "周"), "D": say("days", "天")}[s.time_unit]
     console.print(
         plain(
-            f"{result.source}: {result.n_transactions:,} transactions, "
-            f"{result.customers.num_rows:,} customers; calibration to {s.calibration_end}, "
-            f"observation to {s.observation_end}, time unit {unit}"
+            say(
+                f"{result.source}: {result.n_transactions:,} transactions, "
+                f"{result.customers.num_rows:,} customers; calibration to {s.calibration_end}, "
+                f"observation to {s.observation_end}, time unit {unit}",
+                f"{result.source}: {result.n_transactions:,} 笔交易, "
+                f"{result.customers.num_rows:,} 位客户; 校准期截至 {s.calibration_end}, "
+                f"观察期截至 {s.observation_end}, 时间单位 {unit}",
+            )
+            if lang != "both"
+            else f"{result.source}: {result.n_transactions:,} transactions 交易, "
+            f"{result.customers.num_rows:,} customers 客户; calibration to 校准期截至 "
+            f"{s.calibration_end}, observation to 观察期截至 {s.observation_end}, "
+            f"time unit 时间单位 {unit}"
         ),
         soft_wrap=True,
     )
-    console.print(_group_table("ABC classification ABC分类法", result.abc))
-    console.print(_group_table("Value pyramid 客户金字塔", result.pyramid))
-    console.print(_group_table("RFM 分析 segments 客户细分", result.rfm_segments))
-    console.print(_group_table("RFM eight segments 八类客户", result.eight_segments))
-    if "value_tier" in result.tiers:
-        console.print(
-            _group_table("Customer value matrix 客户价值矩阵", result.tiers["value_tier"])
-        )
-    if "churn_risk" in result.tiers:
-        console.print(_group_table("Churn risk 流失风险", result.tiers["churn_risk"]))
-    models = Table(title="Fitted models 模型参数", title_justify="left")
+    tables = [
+        (say("ABC classification", "ABC分类法"), result.abc),
+        (say("Value pyramid", "客户金字塔"), result.pyramid),
+        (say("RFM segments", "RFM 分析 客户细分"), result.rfm_segments),
+        (say("RFM eight segments", "RFM 八类客户"), result.eight_segments),
+        (say("Customer value matrix", "客户价值矩阵"), result.tiers.get("value_tier", [])),
+        (say("Churn risk", "流失风险"), result.tiers.get("churn_risk", [])),
+    ]
+    for title, groups in tables:
+        if groups:
+            console.print(_group_table(title, groups, say))
+    models = Table(title=say("Fitted models", "模型参数"), title_justify="left")
     for header, justify in (
-        ("model 模型", "left"),
-        ("parameter 参数", "left"),
-        ("estimate 估计值", "right"),
-        ("std. error 标准误", "right"),
+        (say("model", "模型"), "left"),
+        (say("parameter", "参数"), "left"),
+        (say("estimate", "估计值"), "right"),
+        (say("std. error", "标准误"), "right"),
     ):
         models.add_column(header, justify=justify)  # type: ignore[arg-type]
     for model in result.models:
@@ -350,24 +388,30 @@ def print_summary(console: Console, result: AnalysisResult) -> None:
             models.add_row(
                 model.name, name, f"{value:.4f}", "–" if not math.isfinite(se) else f"{se:.4f}"
             )
-        models.add_row(model.name, "log-likelihood", f"{model.log_likelihood:.1f}", "")
+        models.add_row(
+            model.name, say("log-likelihood", "对数似然"), f"{model.log_likelihood:.1f}", ""
+        )
     console.print(models)
     if result.holdout is not None:
         h = result.holdout
         console.print(
             plain(
-                f"Holdout check 预测检验 ({s.holdout_length:g} {unit} to {s.observation_end}): "
-                f"actual {h.total_actual:,.0f} vs predicted {h.total_predicted:,.1f} repeat "
-                f"purchases ({h.relative_error:+.1%}), MAE {h.mean_absolute_error:.3f} per customer"
+                f"{say('Holdout check', '预测检验')} ({s.holdout_length:g} {unit}, "
+                f"{s.calibration_end} – {s.observation_end}): "
+                f"{say('actual', '实际')} {h.total_actual:,.0f}, "
+                f"{say('predicted', '预测')} {h.total_predicted:,.1f} "
+                f"({h.relative_error:+.1%}), MAE {h.mean_absolute_error:.3f}"
             ),
             soft_wrap=True,
         )
     for note in result.notes:
-        console.print(plain(f"note: {note}"), soft_wrap=True)
+        console.print(plain(f"{say('note', '注意')}: {note}"), soft_wrap=True)
     console.print(
         plain(
-            f"Total predicted CLV 客户终身价值合计 ({s.horizon_units:g} {unit}, margin "
-            f"{s.margin:g}, discount {s.discount_rate:.0%}/year): {_money(result.total_clv)}"
+            f"{say('Total predicted CLV', '客户终身价值合计')} ({s.horizon_units:g} {unit}, "
+            f"{say('margin', '毛利率')} {s.margin:g}, "
+            f"{say('discount', '折现率')} {s.discount_rate:.0%}/{say('year', '年')}): "
+            f"{_money(result.total_clv)}"
         ),
         soft_wrap=True,
     )

@@ -28,21 +28,30 @@ __all__ = [
     "PYRAMID_DISPLAY",
     "RFM_DISPLAY",
     "VALUE_TIER_DISPLAY",
+    "Display",
     "Labels",
     "group_table",
 ]
 
-#: Display labels (English with the Chinese term) of the segment keys the segments/ modules use.
-ABC_DISPLAY = {key: f"{key} ({zh})" for key, zh in ABC_LABELS_ZH.items()}
-PYRAMID_DISPLAY = {
-    key: f"{'VIP' if key == 'vip' else key} {zh}" for key, zh in PYRAMID_LABELS_ZH.items()
-}
-RFM_DISPLAY = {key: f"{key.replace('_', ' ')} {zh}" for key, zh in RFM_SEGMENT_LABELS.items()}
+#: (English, Chinese) names of the segment keys the segments/ and tiers modules use.
+Display = dict[str, tuple[str, str]]
+
+
+def _names(labels_zh: dict[str, str], english: dict[str, str] | None = None) -> Display:
+    english = english or {}
+    return {key: (english.get(key, key.replace("_", " ")), zh) for key, zh in labels_zh.items()}
+
+
+ABC_DISPLAY = _names(ABC_LABELS_ZH)
+PYRAMID_DISPLAY = _names(PYRAMID_LABELS_ZH, {"vip": "VIP"})
+RFM_DISPLAY = _names(RFM_SEGMENT_LABELS)
 EIGHT_ZH = dict(EIGHT_SEGMENT_LABELS.values())
-EIGHT_DISPLAY = {en: f"{en.replace('_', ' ')} {zh}" for en, zh in EIGHT_SEGMENT_LABELS.values()}
-VALUE_TIER_DISPLAY = {key: f"{key} {zh}" for key, zh in VALUE_TIER_LABELS_ZH.items()}
-LIFECYCLE_DISPLAY = {key: f"{key} {zh}" for key, zh in LIFECYCLE_LABELS_ZH.items()}
-CHURN_RISK_DISPLAY = {key: f"{key} {zh}" for key, zh in CHURN_RISK_LABELS_ZH.items()}
+EIGHT_DISPLAY = _names(EIGHT_ZH)
+VALUE_TIER_DISPLAY = _names(VALUE_TIER_LABELS_ZH)
+LIFECYCLE_DISPLAY = _names(LIFECYCLE_LABELS_ZH)
+CHURN_RISK_DISPLAY = _names(
+    CHURN_RISK_LABELS_ZH, {"high": "high risk", "medium": "medium risk", "low": "low risk"}
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ class Labels:
         return dictionary.cast(pa.string())
 
 
-def group_table(labels: Labels, revenue: np.ndarray, display: dict[str, str]) -> list[GroupSummary]:
+def group_table(labels: Labels, revenue: np.ndarray, display: Display) -> list[GroupSummary]:
     """Customers and revenue per segment, in ``display`` order, empty segments left out."""
     size = len(labels.names)
     counts = np.bincount(labels.codes, minlength=size)
@@ -97,7 +106,8 @@ def group_table(labels: Labels, revenue: np.ndarray, display: dict[str, str]) ->
         rows.append(
             GroupSummary(
                 key=key,
-                label=display.get(key, key),
+                label_en=display.get(key, (key, ""))[0],
+                label_zh=display.get(key, (key, ""))[1],
                 customers=int(counts[i]),
                 customer_share=float(counts[i]) / total_customers,
                 revenue=value,

@@ -84,15 +84,27 @@ class GroupSummary:
     """One row of a segment table: a class, tier or segment with its size and revenue share.
 
     ``key`` is the value in the per-customer output (``"A"``, ``"vip"``, ``"champions"``);
-    ``label`` is for people, English with the Chinese term.
+    ``label_en`` and ``label_zh`` are for people, and :attr:`label` shows both.
     """
 
     key: str
-    label: str
+    label_en: str
+    label_zh: str
     customers: int
     customer_share: float
     revenue: float
     revenue_share: float
+
+    @property
+    def label(self) -> str:
+        """English with the Chinese term ("VIP 贵宾客户"); "A类客户" already says "A"."""
+        if self.label_zh.startswith(self.label_en) or not self.label_zh:
+            return self.label_zh or self.label_en
+        return f"{self.label_en} {self.label_zh}"
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``"en"``, ``"zh"`` or (anything else) both."""
+        return {"en": self.label_en, "zh": self.label_zh}.get(lang, self.label)
 
 
 @dataclass(frozen=True)
