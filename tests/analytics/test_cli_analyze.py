@@ -167,6 +167,7 @@ def test_csv_out_neutralises_formulas_and_the_report_escapes(tmp_path: Path) -> 
         (["{csv}", "--customer", "\x1b[2Jx", "--date", "date", "--amount", "dollars"], "\\x1b[2Jx"),
         (["{csv}", *CDNOW_ARGS, "--out", "{tmp}/r.xlsx"], "--out must end in .csv or .parquet"),
         (["{csv}", *CDNOW_ARGS, "--out", "{tmp}/no/such/dir/r.csv"], "does not exist"),
+        (["{csv}", *CDNOW_ARGS, "--out", "{csv}"], "would overwrite the input"),
         (["{garbage}", "--customer", "c", "--date", "d", "--amount", "a"], "as Parquet"),
         (["{csv}", *CDNOW_ARGS, "--calibration-end", "1990-01-01"], "before the first"),
     ],

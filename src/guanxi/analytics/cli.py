@@ -184,6 +184,10 @@ def _output_paths(args: argparse.Namespace) -> tuple[Path, str, Path]:
             raise InputError(f"output directory does not exist: {path.parent}")
     if report.resolve() == out.resolve():
         raise InputError("--report and --out name the same file")
+    source = Path(args.file).resolve()
+    for option, path in (("--out", out), ("--report", report)):
+        if path.resolve() == source:
+            raise InputError(f"{option} {path.name!r} would overwrite the input file")
     return out, kind, report
 
 
