@@ -139,6 +139,7 @@ def test_python_m_runs_on_parquet_with_csv_out_and_a_report_path(
     assert len(rows) == 2357
     assert "holdout_purchases" in rows[0]
     assert report.exists() and not out.with_suffix(".html").exists()
+    assert "Holdout check 预测检验" in report.read_text(encoding="utf-8")
 
 
 def test_csv_out_neutralises_formulas_and_the_report_escapes(tmp_path: Path) -> None:
@@ -221,3 +222,14 @@ def test_lang_picks_the_printed_labels(
     stdout = capsys.readouterr().out
     assert shown in stdout
     assert hidden not in stdout
+
+
+def test_date_format_reads_cdnow_dates_as_published(tmp_path: Path) -> None:
+    """The raw CDNOW file has YYYYMMDD dates; --date-format reads them without conversion."""
+    rows = [line.split() for line in (DATA / "CDNOW_sample.txt").read_text().splitlines() if line]
+    source = tmp_path / "cdnow_raw.csv"
+    source.write_text("id,date,cds,dollars\n" + "\n".join(",".join(r[1:]) for r in rows) + "\n")
+    out = tmp_path / "r.parquet"
+    argv = [str(source), *CDNOW_ARGS[2:], "--customer", "id", "--date-format", "%Y%m%d"]
+    assert main([*argv, "--out", str(out), "--quiet"]) == 0
+    assert pq.read_table(out).num_rows == 2357

@@ -97,14 +97,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--calibration-end",
         type=_iso_date,
         metavar="DATE",
-        help="last day used to segment and fit (default: the observation end)",
+        help="last day (inclusive) used to summarise, segment and fit (default: the last "
+        "transaction); later transactions are ignored unless --observation-end is given",
     )
     parser.add_argument(
         "--observation-end",
         type=_iso_date,
         metavar="DATE",
-        help="last day read (default: the last transaction); purchases after the calibration "
-        "end up to it check the predictions (holdout)",
+        help="end (inclusive) of a holdout period after --calibration-end: its purchases are "
+        "compared with the predictions (default: no holdout)",
     )
     parser.add_argument(
         "--out",
@@ -123,6 +124,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--margin",
         type=_positive_float,
         default=1.0,
+        metavar="SHARE",
         help="gross margin applied to expected spend (default 1.0: CLV as revenue)",
     )
     parser.add_argument(
@@ -137,6 +139,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive_float,
         metavar="UNITS",
         help="CLV horizon in time units (default one year: 52 W or 365 D)",
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="strptime format of dates stored as text or numbers, e.g. %%Y%%m%%d "
+        "(ISO dates and timestamps need none)",
     )
     parser.add_argument(
         "--tz",
@@ -221,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
                 discount_rate=args.discount_rate,
                 horizon=args.horizon,
                 tz=args.tz,
+                date_format=args.date_format,
                 progress=advance,
             )
     except InputError as exc:
