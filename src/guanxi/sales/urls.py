@@ -1,5 +1,53 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from guanxi.sales import views
 
 app_name = "sales"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("products/", views.ProductList.as_view(), name="product_list"),
+    path("products/new/", views.ProductEdit.as_view(), name="product_create"),
+    path("products/<int:pk>/edit/", views.ProductEdit.as_view(), name="product_edit"),
+    path("products/<int:pk>/delete/", views.ProductDelete.as_view(), name="product_delete"),
+    path("leads/", views.LeadList.as_view(), name="lead_list"),
+    path("leads/new/", views.LeadEdit.as_view(), name="lead_create"),
+    path("leads/assign/", views.LeadAssign.as_view(), name="lead_assign"),
+    path("leads/<int:pk>/", views.LeadDetail.as_view(), name="lead_detail"),
+    path("leads/<int:pk>/edit/", views.LeadEdit.as_view(), name="lead_edit"),
+    path("leads/<int:pk>/delete/", views.LeadDelete.as_view(), name="lead_delete"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("opportunities/", views.OpportunityList.as_view(), name="opportunity_list"),
+    path("opportunities/new/", views.OpportunityEdit.as_view(), name="opportunity_create"),
+    path("opportunities/board/", views.board, name="board"),
+    path("opportunities/<int:pk>/", views.OpportunityDetail.as_view(), name="opportunity_detail"),
+    path("opportunities/<int:pk>/edit/", views.OpportunityEdit.as_view(), name="opportunity_edit"),
+    path(
+        "opportunities/<int:pk>/delete/",
+        views.OpportunityDelete.as_view(),
+        name="opportunity_delete",
+    ),
+    path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),
+    path("opportunities/<int:pk>/lines/", views.opportunity_lines, name="opportunity_lines"),
+    path("tasks/", views.TaskList.as_view(), name="task_list"),
+    path("tasks/new/", views.TaskEdit.as_view(), name="task_create"),
+    path("tasks/calendar/", views.calendar, name="calendar"),
+    path("tasks/<int:pk>/", views.TaskDetail.as_view(), name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.TaskEdit.as_view(), name="task_edit"),
+    path("tasks/<int:pk>/delete/", views.TaskDelete.as_view(), name="task_delete"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/log/", views.task_log, name="task_log"),
+    path("orders/", views.OrderList.as_view(), name="order_list"),
+    path("orders/new/", views.OrderEdit.as_view(), name="order_create"),
+    path("orders/<int:pk>/", views.OrderDetail.as_view(), name="order_detail"),
+    path("orders/<int:pk>/edit/", views.OrderEdit.as_view(), name="order_edit"),
+    path("orders/<int:pk>/delete/", views.OrderDelete.as_view(), name="order_delete"),
+    path("orders/<int:pk>/<str:action>/", views.order_action, name="order_action"),
+    path("payments/", views.PaymentList.as_view(), name="payment_list"),
+    path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
+    path("receivables/", views.receivables_page, name="receivables"),
+    path("reports/", views.report_index, name="reports"),
+    path("reports/<str:name>/", views.report_page, name="report"),
+    path("import/", views.import_page, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
+    path("import/<int:pk>/errors.<str:fmt>", views.import_errors, name="import_errors"),
+]

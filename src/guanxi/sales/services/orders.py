@@ -240,14 +240,16 @@ def mark_customer_terminated(
     )
 
 
-def deliver_order(order: Order, *, actor: Any, expected_version: int | None = None) -> Order:
+def deliver_order(
+    order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
+) -> Order:
     with transaction.atomic():
         current = _lock(order, expected_version)
         if current.status != OrderStatus.CONFIRMED:
             raise InvalidInput({"status": [_("Only a confirmed order can be delivered.")]})
         return records.update_record(
             current, actor=actor, expected_version=None,
-            changes={"status": OrderStatus.DELIVERED, "delivered_on": clock.today()},
+            changes={"status": OrderStatus.DELIVERED, "delivered_on": on or clock.today()},
         )  # fmt: skip
 
 
@@ -374,4 +376,17 @@ def search(queryset: Any, term: str) -> Any:
         Q(number__icontains=term)
         | Q(contract_number__icontains=term)
         | Q(customer__name__icontains=term)
+    )
+
+
+def line_amount_of(item: Mapping[str, Any]) -> Decimal:
+    """The amount a line dict would get (the import's pre-check of payments against totals)."""
+    from guanxi.sales.services.common import line_amount
+
+    product = item["product"]
+    price = item.get("unit_price")
+    return line_amount(
+        item.get("quantity", Decimal(1)),
+        product.list_price if price is None else price,
+        item.get("discount", Decimal(0)),
     )
