@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, create_model
 
@@ -360,13 +360,13 @@ def get_customer(request: HttpRequest, customer_id: int, response: HttpResponse)
 
 
 @router.post("/customers", response={201: CustomerOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:  # type: ignore[valid-type]
     values = _payload(payload)
     owner_id = values.pop("owner", None)
     customer = customer_services.create_customer(
         actor=request.user, values=values, owner=_owner(owner_id) if owner_id else None
     )
-    return 201, CustomerOut.from_customer(customer)
+    return Status(201, CustomerOut.from_customer(customer))
 
 
 @router.patch("/customers/{int:customer_id}", response=CustomerOut)
@@ -384,10 +384,10 @@ def update_customer(
 
 
 @router.delete("/customers/{int:customer_id}", response={204: None})
-def delete_customer(request: HttpRequest, customer_id: int) -> tuple[int, None]:
+def delete_customer(request: HttpRequest, customer_id: int) -> Status:
     customer = get_visible(Customer, customer_id, request.user, CHANGE)
     customer_services.delete_customer(customer, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/customers/{int:customer_id}/restore", response=CustomerOut)
@@ -427,7 +427,7 @@ def import_customers(
     dry_run: bool = Form(False),  # noqa: B008
     skip_invalid: bool = Form(False),  # noqa: B008
     mapping: str = Form(""),  # noqa: B008
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     from guanxi.core.scopes import effective_scope
 
     if effective_scope(request.user, "customers", CHANGE) == "none":
@@ -450,19 +450,22 @@ def import_customers(
             batch.pk, data, file.name or "", request.user.pk, dry_run, skip_invalid, parsed_mapping
         )
         batch.refresh_from_db()
-        return 202, _batch_out(batch, dry_run)
+        return Status(202, _batch_out(batch, dry_run))
     result = importing.import_customers(
         data, filename=file.name or "", actor=request.user, dry_run=dry_run,
         skip_invalid=skip_invalid, mapping=parsed_mapping,
     )  # fmt: skip
     status = "checked" if dry_run else ("done" if result.written else "failed")
-    return 200, {
-        "batch_id": result.batch_id,
-        "status": status,
-        "dry_run": dry_run,
-        "counts": result.counts(),
-        "errors": [e.as_dict() for e in result.errors],
-    }
+    return Status(
+        200,
+        {
+            "batch_id": result.batch_id,
+            "status": status,
+            "dry_run": dry_run,
+            "counts": result.counts(),
+            "errors": [e.as_dict() for e in result.errors],
+        },
+    )
 
 
 def _batch_out(batch: ImportBatch, dry_run: bool = False) -> dict[str, Any]:
@@ -506,11 +509,11 @@ def get_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -
 
 
 @router.post("/contacts", response={201: ContactOut})
-def create_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status:  # type: ignore[valid-type]
     values = _payload(payload)
     customer = get_visible(Customer, values.pop("customer"), request.user, CHANGE)
     contact = contact_services.create_contact(actor=request.user, customer=customer, values=values)
-    return 201, ContactOut.from_contact(contact)
+    return Status(201, ContactOut.from_contact(contact))
 
 
 @router.patch("/contacts/{int:contact_id}", response=ContactOut)
@@ -525,10 +528,10 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 
 
 @router.delete("/contacts/{int:contact_id}", response={204: None})
-def delete_contact(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def delete_contact(request: HttpRequest, contact_id: int) -> Status:
     contact = get_visible(Contact, contact_id, request.user, CHANGE)
     contact_services.delete_contact(contact, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/contacts/{int:contact_id}/restore", response=ContactOut)
@@ -558,13 +561,13 @@ def get_activity(request: HttpRequest, activity_id: int, response: HttpResponse)
 
 
 @router.post("/activities", response={201: ActivityOut})
-def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+def create_activity(request: HttpRequest, payload: ActivityIn) -> Status:  # type: ignore[valid-type]
     values = _payload(payload)
     customer = get_visible(Customer, values.pop("customer"), request.user, CHANGE)
     activity = activity_services.create_activity(
         actor=request.user, customer=customer, values=values
     )
-    return 201, ActivityOut.from_activity(activity)
+    return Status(201, ActivityOut.from_activity(activity))
 
 
 @router.patch("/activities/{int:activity_id}", response=ActivityOut)
@@ -581,10 +584,10 @@ def update_activity(
 
 
 @router.delete("/activities/{int:activity_id}", response={204: None})
-def delete_activity(request: HttpRequest, activity_id: int) -> tuple[int, None]:
+def delete_activity(request: HttpRequest, activity_id: int) -> Status:
     activity = get_visible(Activity, activity_id, request.user, CHANGE)
     activity_services.delete_activity(activity, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/activities/{int:activity_id}/restore", response=ActivityOut)

@@ -54,6 +54,7 @@ class CustomerForm(forms.ModelForm):
         label=_l("tags"), required=False, help_text=_l("Separate tags with commas.")
     )
     owner = forms.TypedChoiceField(label=_l("owner"), required=False, coerce=int, empty_value=None)
+    website = forms.URLField(label=_l("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Customer
