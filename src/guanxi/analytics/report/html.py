@@ -148,7 +148,8 @@ def render_report(result: AnalysisResult, *, generated_at: datetime | None = Non
     parts.append("<h2>ABC classification ABC分类法</h2>")
     parts.append(
         "<p>Customers ranked by revenue: A makes the first 70 % of revenue, B the next 20 %, "
-        "C the last 10 %. 按收入排序: A类贡献前70%收入, B类其次20%, C类最后10%。</p>"
+        "C the last 10 %; customers without revenue are ranked apart as zero. "
+        "按收入排序: A类贡献前70%收入, B类其次20%, C类最后10%; 无收入的客户单列为零价值客户。</p>"
     )
     parts.append('<div class="grid">')
     parts.append(_table(_GROUP_HEADERS, _group_rows(result.abc), {1, 2, 3, 4}))
