@@ -193,8 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_module_commands(import_targets: Any) -> None:
     """The modules' import commands (project wiring may import every app)."""
     from guanxi.customers import cli as customers_cli
+    from guanxi.sales import cli as sales_cli
 
     customers_cli.add_import_parser(import_targets)
+    sales_cli.add_import_parser(import_targets)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
