@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from guanxi.analytics.errors import ConvergenceError, InputError
+from guanxi.analytics.errors import InputError
 from guanxi.analytics.models._evaluation import (
     HoldoutCheck,
     discounted_purchases,
     holdout_check_table,
 )
 from guanxi.analytics.models._inputs import check_summary, read_columns
-from guanxi.analytics.models._optimize import (
-    FitResult,
-    NegLogLik,
-    fit_maximum_likelihood,
-    hessian_standard_errors,
-)
 from guanxi.analytics.models._summary import as_predict_arrays, as_time, group_rows
 from guanxi.analytics.models.base import LifetimeModel
 
-__all__ = ["Summary", "TransactionModel", "fit_in_two_stages"]
+__all__ = ["Summary", "TransactionModel"]
 
 
 class Summary:
@@ -40,60 +33,6 @@ class Summary:
     def every(self, step: int) -> Summary:
         """A systematic 1-in-``step`` subsample, used to find a starting point cheaply."""
         return Summary(self.x[::step], self.tx[::step], self.T[::step], self.w[::step])
-
-
-#: Above this many rows, a fit first runs on a systematic subsample of about this size and
-#: starts the full fit from its estimate (deterministic; it only saves iterations).
-PRESTART_ROWS = 50_000
-
-
-def fit_in_two_stages(
-    model: LifetimeModel,
-    summary: Summary,
-    prepare: Callable[[Summary], NegLogLik],
-    start: np.ndarray,
-    *,
-    prestart_rows: int = PRESTART_ROWS,
-) -> tuple[FitResult, np.ndarray]:
-    """Maximise the likelihood ``prepare(summary)``; return the fit and its standard errors.
-
-    With more than four times ``prestart_rows`` rows the fit first runs on a systematic
-    subsample of about that many rows and starts from its estimate and curvature (same maximum,
-    fewer passes over all rows).
-    """
-
-    def run(
-        negloglik: NegLogLik,
-        start: np.ndarray,
-        scale: float,
-        hess_inv: np.ndarray | None = None,
-        tol: float = model.tol,  # type: ignore[attr-defined]
-    ) -> FitResult:
-        return fit_maximum_likelihood(
-            negloglik,
-            start,
-            model.param_names,
-            scale=scale,
-            tol=tol,
-            max_iter=model.max_iter,  # type: ignore[attr-defined]
-            penalizer=model.penalizer,  # type: ignore[attr-defined]
-            hess_inv=hess_inv,
-        )
-
-    rows = len(summary.x)
-    hess_inv = None
-    if rows > 4 * prestart_rows:
-        part = summary.every(rows // prestart_rows)
-        try:
-            # Only a starting point: a loose tolerance saves the line searches that fight
-            # rounding near the optimum.
-            first = run(prepare(part), start, part.n_customers, tol=max(model.tol, 1e-6))  # type: ignore[attr-defined]
-            start, hess_inv = first.params, first.hess_inv
-        except ConvergenceError:
-            pass  # the full data may still identify the model: start from the default
-    negloglik = prepare(summary)
-    result = run(negloglik, start, summary.n_customers, hess_inv)
-    return result, hessian_standard_errors(negloglik, result)
 
 
 class TransactionModel(LifetimeModel):

@@ -18,7 +18,7 @@ from scipy.special import digamma, gammaln
 
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.models._inputs import read_columns
-from guanxi.analytics.models._optimize import fit_maximum_likelihood, hessian_standard_errors
+from guanxi.analytics.models._optimize import NegLogLik, fit_in_two_stages
 from guanxi.analytics.models._summary import wsum
 from guanxi.analytics.models._transaction import TransactionModel
 from guanxi.analytics.models.base import LifetimeModel
@@ -155,24 +155,26 @@ class GammaGamma(LifetimeModel):
                 "the Gamma-Gamma model needs at least two customers with repeat purchases and a "
                 f"positive mean spend; got {int(keep.sum())}"
             )
-        data_ = _SpendData(x[keep], m[keep])
-        start = self._start((1.0, 2.0, float(np.mean(data_.m))))
+        x, m, n_all = x[keep], m[keep], len(x)
+        start = self._start((1.0, 2.0, float(np.mean(m))))
 
-        def negloglik(params: np.ndarray) -> tuple[float, np.ndarray]:
-            return _negloglik(params, data_)
+        def prepare(step: int) -> tuple[NegLogLik, float]:
+            data = _SpendData(x[::step], m[::step])
+            return (lambda params: _negloglik(params, data)), float(len(data.x))
 
-        n = int(keep.sum())
-        result = fit_maximum_likelihood(
-            negloglik,
+        result, errors = fit_in_two_stages(
+            prepare,
+            len(x),
             start,
             self.param_names,
-            scale=float(n),
             tol=self.tol,
             max_iter=self.max_iter,
             penalizer=self.penalizer,
+            prestart_rows=10_000,
         )
-        self._store_fit(result, hessian_standard_errors(negloglik, result), n)
-        self.n_excluded_ = int(len(x) - n)
+        n = len(x)
+        self._store_fit(result, errors, n)
+        self.n_excluded_ = int(n_all - n)
         return self
 
     def expected_average_spend(self) -> float:

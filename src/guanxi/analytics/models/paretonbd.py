@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln, roots_legendre
 
-from guanxi.analytics.models._optimize import NegLogLik
+from guanxi.analytics.models._optimize import NegLogLik, fit_in_two_stages
 from guanxi.analytics.models._summary import as_predict_arrays, as_time, wsum
-from guanxi.analytics.models._transaction import Summary, TransactionModel, fit_in_two_stages
+from guanxi.analytics.models._transaction import Summary, TransactionModel
 
 __all__ = ["ParetoNBD"]
 
@@ -240,11 +240,21 @@ class ParetoNBD(TransactionModel):
         scale = float(summary.w @ summary.T) / summary.n_customers
         start = self._start((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
 
-        def prepare(part: Summary) -> NegLogLik:
+        def prepare(step: int) -> tuple[NegLogLik, float]:
+            part = summary.every(step) if step > 1 else summary
             data = ParetoData(part)
-            return lambda params: paretonbd_negloglik(params, data)
+            return (lambda params: paretonbd_negloglik(params, data)), part.n_customers
 
-        result, errors = fit_in_two_stages(self, summary, prepare, start, prestart_rows=10_000)
+        result, errors = fit_in_two_stages(
+            prepare,
+            len(summary.x),
+            start,
+            self.param_names,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            penalizer=self.penalizer,
+            prestart_rows=10_000,
+        )
         self._store_fit(result, errors, summary.n_customers)
 
     def expected_purchases(self, t: Any) -> np.ndarray:
