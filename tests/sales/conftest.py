@@ -14,6 +14,15 @@ from guanxi.sales.models import Stage
 from guanxi.sales.services import opportunities, orders, pipelines, products
 
 
+@pytest.fixture(autouse=True)
+def frozen_today() -> Any:
+    """Sales tests run on 2026-03-20 (Asia/Shanghai), so due dates and periods are fixed."""
+    from guanxi.core import clock
+
+    with clock.frozen(dt.datetime(2026, 3, 20, 10, 0)):
+        yield
+
+
 @pytest.fixture
 def catalogue(org: Any) -> dict[str, Any]:
     admin = org.users["admin"]
@@ -107,3 +116,36 @@ def make_opportunity(user: Any, customer: Any, amount: str = "1000", **values: A
         customer=customer,
         values={"name": values.pop("name", "Deal"), "amount": Decimal(amount), **values},
     )
+
+
+@pytest.fixture
+def world(org: Any, catalogue: dict[str, Any], customers: dict[str, Any]) -> dict[str, Any]:
+    """rep1's sales records: a lead, an opportunity, a task, a confirmed order with a plan and a
+    payment (the objects every scope test reads as owner, teammate, outsider, read-only)."""
+    from guanxi.sales.services import leads, payments, tasks
+
+    rep = org.users["rep1"]
+    customer = customers["rep1"]
+    lead = leads.create_lead(
+        actor=rep, values={"company": "线索公司 Lead Co", "phone": "13900000001"}
+    )
+    opportunity = make_opportunity(rep, customer, "5000", name="Big deal")
+    task = tasks.create_task(
+        actor=rep,
+        values={
+            "subject": "Call back",
+            "starts_at": dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC),
+            "customer": customer,
+        },
+    )
+    order = make_order(rep, customer, [(catalogue["router"], "3", "1000", "0")])
+    instalment = orders.add_instalment(
+        order, actor=rep, values={"due_date": dt.date(2026, 4, 1), "amount": "2000"}
+    )
+    payment = payments.record_payment(
+        actor=rep, order=order, values={"amount": "500", "instalment": instalment.pk}
+    )
+    return {
+        "customer": customer, "lead": lead, "opportunity": opportunity, "task": task, "order": order,
+        "instalment": instalment, "payment": payment, "product": catalogue["router"],
+    }  # fmt: skip
