@@ -137,3 +137,22 @@ def test_bgbb_predictions_are_consistent():
     undiscounted = model.clv([3], [6], [6], spend=10.0, horizon=5, discount_rate=0.0)
     assert undiscounted[0] == pytest.approx(10.0 * future[1])
     assert model.clv([3], [6], [6], spend=10.0, horizon=5, discount_rate=0.1)[0] < undiscounted[0]
+
+
+@pytest.mark.parametrize("model", PURCHASE_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "values", [(0.5, 2.0, 0.5, 0.6), (2.0, 0.3, 3.0, 40.0), (0.3, 40.0, 1.0, 0.2)]
+)
+def test_predictions_stay_finite_and_quiet_across_parameters(model, values):
+    # RuntimeWarnings from guanxi modules fail the run (pyproject filterwarnings).
+    m = model()
+    m.params_ = dict(zip(model.param_names, values, strict=True))
+    x, tx, big_t = np.array([0.0, 1.0, 5.0, 60.0]), np.array([0.0, 0.5, 30.0, 38.9]), 39.0
+    alive = m.probability_alive(x, tx, big_t)
+    assert np.all((alive > 0) & (alive <= 1))
+    for t in (0.0, 1.0, 52.0):
+        expected = m.conditional_expected_purchases(t, x, tx, big_t)
+        assert np.all(np.isfinite(expected)) and np.all(expected >= 0)
+        assert np.isfinite(m.expected_purchases(t))
+    value = m.clv(x, tx, big_t, spend=20.0, horizon=52.0, discount_rate=0.002)
+    assert np.all(np.isfinite(value))

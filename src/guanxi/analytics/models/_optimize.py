@@ -92,11 +92,12 @@ def fit_maximum_likelihood(
         raise ConvergenceError(f"starting parameters must be positive and finite, got {start}")
 
     # The last evaluation is kept: the final log-likelihood and gradient come from it.
-    last: dict[str, object] = {}
+    last_theta: list[np.ndarray] = []
+    last_result: list[tuple[float, np.ndarray, float, np.ndarray]] = []
 
     def evaluate(theta: np.ndarray) -> tuple[float, np.ndarray, float, np.ndarray]:
-        if last.get("theta") is not None and np.array_equal(last["theta"], theta):
-            return last["result"]  # type: ignore[return-value]
+        if last_theta and np.array_equal(last_theta[0], theta):
+            return last_result[0]
         if np.any(np.abs(theta) > LOG_BOUND):
             return np.inf, np.zeros_like(theta), np.inf, np.zeros_like(theta)
         params = np.exp(theta)
@@ -107,7 +108,7 @@ def fit_maximum_likelihood(
         if not np.isfinite(value) or not np.all(np.isfinite(grad_theta)):
             value, grad_theta = np.inf, np.zeros_like(theta)
         result = (float(value), grad_theta, float(total), grad)
-        last["theta"], last["result"] = theta.copy(), result
+        last_theta[:], last_result[:] = [theta.copy()], [result]
         return result
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:

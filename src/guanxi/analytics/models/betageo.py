@@ -41,6 +41,12 @@ def _fit_betageo(model: TransactionModel, summary: Summary, shift: int) -> None:
     model._store_fit(result, errors, summary.n_customers)
 
 
+def _away_from_one(a: float) -> float:
+    """``a`` moved off 1 by at most 1e-7: the expectations' closed forms are 0/0 at ``a = 1``
+    (a removable singularity); a step of 1e-7 changes them by about that much, relatively."""
+    return a if abs(a - 1.0) >= 1e-7 else 1.0 + 1e-7
+
+
 class BetaGeo(TransactionModel):
     """BG/NBD model of repeat purchases and drop-out (Fader, Hardie & Lee 2005).
 
@@ -95,6 +101,7 @@ class BetaGeo(TransactionModel):
         ``t`` is in the time unit of the data; the first purchase at time 0 is not counted.
         """
         r, alpha, a, b = self._params()
+        a = _away_from_one(a)
         t = as_time(t)
         z = t / (alpha + t)
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
@@ -114,19 +121,21 @@ class BetaGeo(TransactionModel):
         r, alpha, a, b = self._params()
         t = as_time(t)
         x, tx, big_t = as_predict_arrays(frequency, recency, T)
+        alive = self.probability_alive(x, tx, big_t)
+        a = _away_from_one(a)
         rx = r + x
         z = t / (alpha + big_t + t)
         head = (a + b + x - 1) / (a - 1)
         body = 1 - np.exp(rx * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp2f1(
             rx, b + x, a + b + x - 1, z
         )
-        return head * body * self.probability_alive(x, tx, big_t)
+        return head * body * alive
 
     def probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that the customer has not dropped out by ``T`` (FHL 2005, eq. 12)."""
         r, alpha, a, b = self._params()
         x, tx, big_t = as_predict_arrays(frequency, recency, T)
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):  # x = 0 rows are masked below
             log_odds = (
                 np.log(a) - np.log(b + x - 1) + (r + x) * np.log((alpha + big_t) / (alpha + tx))
             )

@@ -14,7 +14,11 @@ from scipy.special import hyp2f1
 
 from guanxi.analytics.models._summary import as_predict_arrays, as_time
 from guanxi.analytics.models._transaction import Summary, TransactionModel
-from guanxi.analytics.models.betageo import _betageo_count_probability, _fit_betageo
+from guanxi.analytics.models.betageo import (
+    _away_from_one,
+    _betageo_count_probability,
+    _fit_betageo,
+)
 
 __all__ = ["ModifiedBetaGeo"]
 
@@ -37,6 +41,7 @@ class ModifiedBetaGeo(TransactionModel):
     def expected_purchases(self, t: Any) -> np.ndarray:
         """Expected purchases in ``(0, t]`` of a new customer (time unit of the data)."""
         r, alpha, a, b = self._params()
+        a = _away_from_one(a)
         t = as_time(t)
         z = t / (alpha + t)
         return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b, z))
@@ -48,13 +53,15 @@ class ModifiedBetaGeo(TransactionModel):
         r, alpha, a, b = self._params()
         t = as_time(t)
         x, tx, big_t = as_predict_arrays(frequency, recency, T)
+        alive = self.probability_alive(x, tx, big_t)
+        a = _away_from_one(a)
         rx = r + x
         z = t / (alpha + big_t + t)
         head = (a + b + x) / (a - 1)
         body = 1 - np.exp(rx * np.log((alpha + big_t) / (alpha + big_t + t))) * hyp2f1(
             rx, b + x + 1, a + b + x, z
         )
-        return head * body * self.probability_alive(x, tx, big_t)
+        return head * body * alive
 
     def probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Probability that the customer has not dropped out by ``T``."""
