@@ -159,3 +159,32 @@ def test_bgbb_grouped_weights_equal_individual_rows():
     assert grouped.log_likelihood_ == pytest.approx(individual.log_likelihood_, rel=1e-10)
     for name in BetaGeoBetaBinom.param_names:
         assert grouped.params_[name] == pytest.approx(individual.params_[name], rel=1e-6)
+
+
+def test_gammagamma_and_bgbb_recover_from_poor_starting_points(cdnow):
+    data = {"frequency": cdnow["frequency"], "monetary_value": cdnow["monetary_value"]}
+    reference = GammaGamma().fit(**data)
+    for start in ({"p": 50.0, "q": 50.0, "gamma": 0.01}, {"p": 0.01, "q": 1.5, "gamma": 1e4}):
+        fitted = GammaGamma(initial_params=start).fit(**data)
+        assert fitted.log_likelihood_ == pytest.approx(reference.log_likelihood_, abs=1e-4)
+        for name in GammaGamma.param_names:
+            assert fitted.params_[name] == pytest.approx(reference.params_[name], rel=1e-3)
+    x, tx, n = sim.bgbb(3000, 1.2, 0.75, 0.66, 2.78, periods=6, seed=10)
+    reference = BetaGeoBetaBinom().fit(frequency=x, recency=tx, n_periods=n)
+    for value in (30.0, 0.02):
+        start = dict.fromkeys(BetaGeoBetaBinom.param_names, value)
+        fitted = BetaGeoBetaBinom(initial_params=start).fit(frequency=x, recency=tx, n_periods=n)
+        assert fitted.log_likelihood_ == pytest.approx(reference.log_likelihood_, abs=1e-4)
+        for name in BetaGeoBetaBinom.param_names:
+            assert fitted.params_[name] == pytest.approx(reference.params_[name], rel=1e-3)
+
+
+def test_bgbb_all_repeat_in_every_period_says_why():
+    # Everyone bought in every period: no sign of drop-out, the drop-out rate runs to zero.
+    n = np.full(200, 6.0)
+    try:
+        fitted = BetaGeoBetaBinom().fit(frequency=n, recency=n, n_periods=n)
+    except ConvergenceError as exc:
+        assert "cannot identify" in str(exc) or "did not converge" in str(exc)
+    else:
+        assert all(np.isfinite(v) for v in fitted.params_.values())

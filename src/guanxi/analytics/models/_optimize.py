@@ -200,7 +200,7 @@ def hessian_standard_errors(negloglik: NegLogLik, fit: FitResult) -> np.ndarray:
 def fit_in_two_stages(
     prepare: Callable[[int], tuple[NegLogLik, float]],
     rows: int,
-    start: np.ndarray,
+    starts: Sequence[np.ndarray],
     names: Sequence[str],
     *,
     tol: float,
@@ -215,32 +215,59 @@ def fit_in_two_stages(
     systematic subsample of about ``prestart_rows`` rows, with a loose tolerance, and the fit on
     all rows starts from its estimate and its BFGS curvature: the same maximum in fewer passes
     over all rows. Deterministic: no random subsample.
+
+    Every start in ``starts`` is tried (a caller's ``initial_params`` and the default) and the
+    highest likelihood wins, so a poor guess can cost time but not the answer: from a bad start
+    BFGS can follow a ridge to a flat limit (Gamma-Gamma with ``p`` to infinity and ``gamma`` to
+    0) and stop there with a tiny gradient.
     """
     hess_inv = None
     if rows > 4 * prestart_rows:
         negloglik, scale = prepare(rows // prestart_rows)
+        first = _best_of(negloglik, starts, names, scale, max(tol, 1e-6), max_iter, penalizer)
+        if first is not None:
+            starts, hess_inv = [first.params], first.hess_inv
+    negloglik, scale = prepare(1)
+    result = _best_of(negloglik, starts, names, scale, tol, max_iter, penalizer, hess_inv)
+    if result is None:
+        # Every start failed: raise the error of the first one.
+        result = fit_maximum_likelihood(
+            negloglik,
+            starts[0],
+            names,
+            scale=scale,
+            tol=tol,
+            max_iter=max_iter,
+            penalizer=penalizer,
+        )
+    return result, hessian_standard_errors(negloglik, result)
+
+
+def _best_of(
+    negloglik: NegLogLik,
+    starts: Sequence[np.ndarray],
+    names: Sequence[str],
+    scale: float,
+    tol: float,
+    max_iter: int,
+    penalizer: float,
+    hess_inv: np.ndarray | None = None,
+) -> FitResult | None:
+    best: FitResult | None = None
+    for start in starts:
         try:
-            first = fit_maximum_likelihood(
+            fit = fit_maximum_likelihood(
                 negloglik,
                 start,
                 names,
                 scale=scale,
-                tol=max(tol, 1e-6),
+                tol=tol,
                 max_iter=max_iter,
                 penalizer=penalizer,
+                hess_inv=hess_inv,
             )
-            start, hess_inv = first.params, first.hess_inv
         except ConvergenceError:
-            pass  # all rows may still identify the model: start from the default
-    negloglik, scale = prepare(1)
-    result = fit_maximum_likelihood(
-        negloglik,
-        start,
-        names,
-        scale=scale,
-        tol=tol,
-        max_iter=max_iter,
-        penalizer=penalizer,
-        hess_inv=hess_inv,
-    )
-    return result, hessian_standard_errors(negloglik, result)
+            continue
+        if best is None or fit.log_likelihood > best.log_likelihood:
+            best = fit
+    return best

@@ -74,8 +74,9 @@ class LifetimeModel:
         self._check_fitted()
         return tuple(self.params_[name] for name in self.param_names)
 
-    def _start(self, default: Sequence[float]) -> np.ndarray:
-        """Starting point: ``initial_params`` where given, ``default`` elsewhere."""
+    def _starts(self, default: Sequence[float]) -> list[np.ndarray]:
+        """Starting points: ``initial_params`` (where given, ``default`` elsewhere), then
+        ``default`` itself; the fit keeps the better maximum."""
         initial = getattr(self, "initial_params", None) or {}
         unknown = set(initial) - set(self.param_names)
         if unknown:
@@ -87,7 +88,8 @@ class LifetimeModel:
         )
         if np.any(~np.isfinite(start)) or np.any(start <= 0):
             raise InputError(f"initial_params must be positive numbers, got {initial}")
-        return start
+        fallback = np.asarray(default, dtype=np.float64)
+        return [start] if np.array_equal(start, fallback) else [start, fallback]
 
     def _store_fit(self, result: FitResult, errors: np.ndarray, n_customers: float) -> None:
         self.params_ = {n: float(v) for n, v in zip(self.param_names, result.params, strict=True)}

@@ -21,7 +21,7 @@ __all__ = ["BetaGeo"]
 
 def _fit_betageo(model: TransactionModel, summary: Summary, shift: int) -> None:
     rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
-    start = model._start((1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0))
+    starts = model._starts((1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0))
 
     def prepare(step: int) -> tuple[NegLogLik, float]:
         part = summary.every(step) if step > 1 else summary
@@ -31,7 +31,7 @@ def _fit_betageo(model: TransactionModel, summary: Summary, shift: int) -> None:
     result, errors = fit_in_two_stages(
         prepare,
         len(summary.x),
-        start,
+        starts,
         model.param_names,
         tol=model.tol,
         max_iter=model.max_iter,

@@ -14,7 +14,7 @@ from scipy.special import betaln, digamma, gammaln
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.models._evaluation import HoldoutCheck, holdout_check_table
 from guanxi.analytics.models._inputs import check_summary, read_columns
-from guanxi.analytics.models._optimize import fit_maximum_likelihood, hessian_standard_errors
+from guanxi.analytics.models._optimize import NegLogLik, fit_in_two_stages
 from guanxi.analytics.models._summary import as_predict_arrays, group_rows
 from guanxi.analytics.models.base import LifetimeModel
 
@@ -172,22 +172,23 @@ class BetaGeoBetaBinom(LifetimeModel):
         (x, tx, n), w = group_rows((x, tx, n), w)
         keep = w > 0
         x, tx, n, w = x[keep], tx[keep], n[keep], w[keep]
-        start = self._start((1.0, 1.0, 1.0, 1.0))
-
-        def negloglik(params: np.ndarray) -> tuple[float, np.ndarray]:
-            return _negloglik(params, x, tx, n, w)
-
+        starts = self._starts((1.0, 1.0, 1.0, 1.0))
         total = float(w.sum())
-        result = fit_maximum_likelihood(
-            negloglik,
-            start,
+
+        def prepare(step: int) -> tuple[NegLogLik, float]:
+            return (lambda params: _negloglik(params, x, tx, n, w)), total
+
+        result, errors = fit_in_two_stages(
+            prepare,
+            len(x),
+            starts,
             self.param_names,
-            scale=total,
             tol=self.tol,
             max_iter=self.max_iter,
             penalizer=self.penalizer,
+            prestart_rows=len(x),  # grouped data are small: no subsample stage
         )
-        self._store_fit(result, hessian_standard_errors(negloglik, result), total)
+        self._store_fit(result, errors, total)
         return self
 
     # -- predictions ------------------------------------------------------------------------

@@ -156,7 +156,7 @@ class GammaGamma(LifetimeModel):
                 f"positive mean spend; got {int(keep.sum())}"
             )
         x, m, n_all = x[keep], m[keep], len(x)
-        start = self._start((1.0, 2.0, float(np.mean(m))))
+        starts = self._starts((1.0, 2.0, float(np.mean(m))))
 
         def prepare(step: int) -> tuple[NegLogLik, float]:
             data = _SpendData(x[::step], m[::step])
@@ -165,7 +165,7 @@ class GammaGamma(LifetimeModel):
         result, errors = fit_in_two_stages(
             prepare,
             len(x),
-            start,
+            starts,
             self.param_names,
             tol=self.tol,
             max_iter=self.max_iter,

@@ -238,7 +238,7 @@ class ParetoNBD(TransactionModel):
     def _fit_summary(self, summary: Summary) -> None:
         rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
         scale = float(summary.w @ summary.T) / summary.n_customers
-        start = self._start((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
+        starts = self._starts((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
 
         def prepare(step: int) -> tuple[NegLogLik, float]:
             part = summary.every(step) if step > 1 else summary
@@ -248,7 +248,7 @@ class ParetoNBD(TransactionModel):
         result, errors = fit_in_two_stages(
             prepare,
             len(summary.x),
-            start,
+            starts,
             self.param_names,
             tol=self.tol,
             max_iter=self.max_iter,
