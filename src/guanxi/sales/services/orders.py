@@ -27,7 +27,7 @@ from guanxi.sales.models import (
     PaymentStatus,
     StageKind,
 )
-from guanxi.sales.services.common import check_owner, clean_values, to_money
+from guanxi.sales.services.common import CENT, check_owner, clean_values, to_money
 from guanxi.sales.services.opportunities import clean_lines
 
 WRITABLE_FIELDS: tuple[str, ...] = (
@@ -139,13 +139,13 @@ def _lock(order: Order, expected_version: int | None) -> Order:
 
 
 def planned_total(order: Order) -> Decimal:
-    return Instalment.objects.filter(order=order).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    total = Instalment.objects.filter(order=order).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return total.quantize(CENT)
 
 
 def paid_total(order: Order) -> Decimal:
-    return Payment.objects.filter(order=order, status=PaymentStatus.VALID).aggregate(
-        s=Sum("amount")
-    )["s"] or Decimal("0")
+    rows = Payment.objects.filter(order=order, status=PaymentStatus.VALID)
+    return (rows.aggregate(s=Sum("amount"))["s"] or Decimal("0")).quantize(CENT)
 
 
 def replace_lines(
@@ -177,7 +177,8 @@ def replace_lines(
 
 def recomputed_total(order: Order) -> Decimal:
     """The sum of the live lines (what ``total`` must equal)."""
-    return OrderLine.objects.filter(order=order).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    total = OrderLine.objects.filter(order=order).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return total.quantize(CENT)
 
 
 def confirm_order(

@@ -59,7 +59,7 @@ class Ageing:
 
     @property
     def total(self) -> Decimal:
-        return sum(self.totals.values(), Decimal("0"))
+        return sum(self.totals.values(), Decimal("0")).quantize(Decimal("0.01"))
 
     def buckets(self) -> list[tuple[str, Any, Decimal]]:
         return [(key, label, self.totals.get(key, Decimal("0"))) for key, label in BUCKETS]
@@ -87,7 +87,7 @@ def receivables(orders: Any, today: dt.date | None = None) -> Ageing:
         .annotate(s=Sum("amount"))
         .values_list("order", "s")
     )
-    ageing = Ageing(totals={key: Decimal("0") for key, _label in BUCKETS})
+    ageing = Ageing(totals={key: Decimal("0.00") for key, _label in BUCKETS})
     for order in orders:
         planned = Decimal("0")
         for instalment in order.instalments.all():
