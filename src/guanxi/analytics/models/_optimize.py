@@ -177,7 +177,7 @@ def hessian_standard_errors(negloglik: NegLogLik, fit: FitResult) -> np.ndarray:
     The Hessian of the negative log-likelihood is a forward finite difference of the analytic
     gradient (relative step 1e-6 per parameter, one gradient per parameter), symmetrised.
     Returns NaN for every parameter when it is not positive definite (the maximum is flat in
-    some direction).
+    some direction); ``fit_in_two_stages`` turns that into a ConvergenceError.
     """
     params = fit.params
     k = len(params)
@@ -240,7 +240,14 @@ def fit_in_two_stages(
             max_iter=max_iter,
             penalizer=penalizer,
         )
-    return result, hessian_standard_errors(negloglik, result)
+    errors = hessian_standard_errors(negloglik, result)
+    if np.isnan(errors).any():
+        found = ", ".join(f"{n}={v:.4g}" for n, v in zip(names, result.params, strict=True))
+        raise ConvergenceError(
+            f"the likelihood is flat at the optimiser's stopping point ({found}): some parameter "
+            "is heading for a boundary, so the data cannot identify the model"
+        )
+    return result, errors
 
 
 def _best_of(

@@ -73,7 +73,8 @@ class BetaGeo(TransactionModel):
         ``{"r", "alpha", "a", "b"}``.
     standard_errors_ : dict
         From the inverse observed information: the Hessian is a forward finite difference of
-        the analytic gradient at the maximum. NaN if that Hessian is not positive definite.
+        the analytic gradient at the maximum (a Hessian that is not positive definite means a
+        flat maximum, and ``fit`` raises ConvergenceError).
     log_likelihood_ : float
         Maximised log-likelihood (full, including constants).
     n_customers_ : float
