@@ -256,6 +256,8 @@ def move_stage(
             .first()
         )
         if open_row is not None:
+            # A back-dated move (an import of history) never leaves a stage before entering it.
+            now = max(now, open_row.entered_at)
             records.update_record(
                 open_row, actor=actor, expected_version=None, changes={"left_at": now}
             )
