@@ -34,6 +34,14 @@ DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 
 from guanxi.analytics.models import BetaGeo, GammaGamma, ParetoNBD  # noqa: E402
+from guanxi.analytics.models._betageo_likelihood import (  # noqa: E402
+    BetaGeoData,
+    betageo_negloglik,
+)
+from guanxi.analytics.models._transaction import Summary  # noqa: E402
+from guanxi.analytics.models.gammagamma import _negloglik as gammagamma_negloglik  # noqa: E402
+from guanxi.analytics.models.gammagamma import _SpendData  # noqa: E402
+from guanxi.analytics.models.paretonbd import ParetoData, paretonbd_negloglik  # noqa: E402
 
 REPEATS = 3
 
@@ -134,6 +142,20 @@ def time_lifetimes(python: str, name: str, fitter: str, columns: tuple[str, ...]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def log_likelihood_at(model: type, arrays: dict[str, np.ndarray], params: list[float]) -> float:
+    """Our log-likelihood of the data at someone else's parameters (to see who is higher)."""
+    p = np.asarray(params, dtype=np.float64)
+    if model is GammaGamma:
+        return -gammagamma_negloglik(p, _SpendData(arrays["frequency"], arrays["monetary_value"]))[
+            0
+        ]
+    x, tx, big_t = arrays["frequency"], arrays["recency"], arrays["T"]
+    summary = Summary(x, tx, big_t, np.ones(len(x)))
+    if model is BetaGeo:
+        return -betageo_negloglik(p, BetaGeoData(summary, 0))[0]
+    return -paretonbd_negloglik(p, ParetoData(summary))[0]
+
+
 def same_to_4_digits(a: float, b: float) -> bool:
     return float(f"{a:.4g}") == float(f"{b:.4g}")
 
@@ -196,6 +218,14 @@ def main() -> None:
                 f"rel. diff {abs(ours - other) / abs(other):.1e})"
             )
         print("agreement " + "; ".join(agree))
+        full = [theirs["params"][rename.get(k, k)] for k in params]
+        at_theirs = log_likelihood_at(model, arrays, full)
+        print(
+            "lifetimes params "
+            + ", ".join(f"{k}={v:.7g}" for k, v in zip(params, full, strict=True))
+            + f"; log-likelihood there {at_theirs:.4f} "
+            f"({fitted.log_likelihood_ - at_theirs:+.4f} at guanxi's maximum)"
+        )
 
 
 if __name__ == "__main__":

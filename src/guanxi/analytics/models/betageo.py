@@ -13,14 +13,14 @@ from scipy.special import betainc, betaln, gammaln, hyp2f1
 
 from guanxi.analytics.models._betageo_likelihood import BetaGeoData, betageo_negloglik
 from guanxi.analytics.models._optimize import NegLogLik, fit_in_two_stages
-from guanxi.analytics.models._summary import as_predict_arrays, as_time
+from guanxi.analytics.models._summary import as_predict_arrays, as_time, wsum
 from guanxi.analytics.models._transaction import Summary, TransactionModel
 
 __all__ = ["BetaGeo"]
 
 
 def _fit_betageo(model: TransactionModel, summary: Summary, shift: int) -> None:
-    rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
+    rate = wsum(summary.w, summary.x) / wsum(summary.w, summary.T)
     starts = model._starts((1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0))
 
     def prepare(step: int) -> tuple[NegLogLik, float]:

@@ -71,9 +71,9 @@ def _negloglik(params: np.ndarray, d: _SpendData) -> tuple[float, np.ndarray]:
         - q * sum_log_tail
     )
     psi_pq = digamma(pxv + q)
-    g_p = xc @ (xv * (psi_pq - digamma(pxv))) + d.sum_x_log_m + d.sum_x_log_x - d.x @ log_tail
-    g_q = xc @ psi_pq - n * digamma(q) + n * np.log(gamma) - log_tail.sum()
-    g_gamma = n * q / gamma - (p * (d.x @ inv_tail) + q * inv_tail.sum())
+    g_p = xc @ (xv * (psi_pq - digamma(pxv))) + d.sum_x_log_m + d.sum_x_log_x - sum_x_log_tail
+    g_q = xc @ psi_pq - n * digamma(q) + n * np.log(gamma) - sum_log_tail
+    g_gamma = n * q / gamma - (p * wsum(None, d.x, inv_tail) + q * float(inv_tail.sum()))
     return -float(total), -np.array([g_p, g_q, g_gamma])
 
 

@@ -236,8 +236,8 @@ class ParetoNBD(TransactionModel):
     _group_threshold = 0.8  # a quadrature per row and evaluation: grouping pays early
 
     def _fit_summary(self, summary: Summary) -> None:
-        rate = float(summary.w @ summary.x) / float(summary.w @ summary.T)
-        scale = float(summary.w @ summary.T) / summary.n_customers
+        rate = wsum(summary.w, summary.x) / wsum(summary.w, summary.T)
+        scale = wsum(summary.w, summary.T) / summary.n_customers
         starts = self._starts((1.0, 1.0 / max(rate, 1e-6), 1.0, scale))
 
         def prepare(step: int) -> tuple[NegLogLik, float]:
