@@ -187,7 +187,9 @@ def main() -> None:
         distinct = len(np.unique(np.column_stack(list(arrays.values())), axis=0))
         walls, cpus, fitted = time_guanxi(model, table)
         wall, cpu = statistics.median(walls), statistics.median(cpus)
-        verdict = "met" if wall <= goal else f"MISSED (goal {goal} s)"
+        verdict = (
+            f"wall {'met' if wall <= goal else 'MISSED'}, cpu {'met' if cpu <= goal else 'MISSED'}"
+        )
         print(f"\n## {label}: {len(table)} rows, {distinct} distinct")
         print(
             f"guanxi    wall {wall:.3f} s  cpu {cpu:.3f} s  "
