@@ -48,6 +48,7 @@ from guanxi.analytics._inputs import TableKind, from_arrow, require_columns, tab
 from guanxi.analytics._sql import (
     NEGATIVE_TOLERANCE,
     SummaryPlan,
+    date_literal,
     negative_occasion_sql,
     summary_sql,
     transpile,
@@ -120,8 +121,9 @@ def _validate(
     cols: dict[str, str | None],
     day: str,
     tzinfo: dt.tzinfo,
-) -> tuple[int, int]:
-    """Check nulls, types and dates in one scan; return the first and last day numbers."""
+) -> tuple[int, int, bool]:
+    """Check nulls, types and dates in one scan; return the first and last day numbers and
+    whether there are returns (negative amounts)."""
     q = engine.quote
     cust, date_col, amount = cols["customer"], cols["date"], cols["amount"]
     assert cust is not None and date_col is not None and amount is not None
@@ -144,8 +146,9 @@ def _validate(
         )
     checked = [c for c in (cust, date_col, amount, cols.get("profit"), cols.get("cost")) if c]
     counts = ", ".join(f"COUNT({q(c)})" for c in checked)
-    n, *non_null, n_days, first, last = engine.rows(
-        f"SELECT COUNT(*), {counts}, COUNT({day}), MIN({day}), MAX({day}) FROM {engine_tx(engine)}"
+    n, *non_null, n_days, first, last, min_amount = engine.rows(
+        f"SELECT COUNT(*), {counts}, COUNT({day}), MIN({day}), MAX({day}), "
+        f"MIN(CAST({q(amount)} AS DOUBLE)) FROM {engine_tx(engine)}"
     )[0]
     if n == 0:
         raise InputError("the transactions table is empty")
@@ -162,13 +165,14 @@ def _validate(
             f"(customer {values[0]!r})"
         )
     today = (dt.datetime.now(tzinfo).date() - _EPOCH).days
+    first, last = _day_of(first, "first date"), _day_of(last, "last date")
     if last > today:
-        row, values = engine.first_row(f"{day} > {today}", [cust, date_col])
+        row, values = engine.first_row(f"{day} > {date_literal(today)}", [cust, date_col])
         raise InputError(
             f"date column {date_col!r} has a future date {values[1]!s} at {_where(row)} "
             f"(customer {values[0]!r})"
         )
-    return int(first), int(last)
+    return int(first), int(last), min_amount < 0
 
 
 def engine_tx(engine: DuckDBEngine | SparkEngine) -> str:
@@ -264,7 +268,7 @@ def summarize(
                 "dates, timestamps or text with date_format"
             )
         day = engine.day_expr(date_col, tz, date_format)
-        first_day, last_day = _validate(engine, cols, day, tzinfo)
+        first_day, last_day, has_returns = _validate(engine, cols, day, tzinfo)
 
         cal = last_day if calibration_end is None else _day_of(calibration_end, "calibration_end")
         obs = cal if observation_end is None else _day_of(observation_end, "observation_end")
@@ -298,6 +302,7 @@ def summarize(
             unit_days=_UNIT_DAYS[time_unit],
             has_profit=profit_col is not None or cost_col is not None,
             has_order=order_col is not None,
+            has_returns=has_returns,
         )
         if isinstance(engine, SparkEngine):
             return _summarize_spark(engine, plan, customer_col, return_info)
@@ -318,7 +323,7 @@ def _raise_negative(
     if found:
         c, d, a = found[0]
         raise InputError(
-            f"customer {c!r} ({customer_col}) has returns exceeding purchases on {_date_of(d)} "
+            f"customer {c!r} ({customer_col}) has returns exceeding purchases on {d} "
             f"(net {a:.2f}); fix the data or net the return against its purchase"
         )
 
@@ -334,8 +339,8 @@ def _summarize_duckdb(
     n_all = raw.num_rows
     table = raw.filter(keep)
     out: dict[str, Any] = {customer_col: table["c"]}
-    out["first_purchase"] = table["first_day"].cast(pa.int32()).cast(pa.date32())
-    out["last_purchase"] = table["last_day"].cast(pa.int32()).cast(pa.date32())
+    out["first_purchase"] = table["first_day"]
+    out["last_purchase"] = table["last_day"]
     for name in table.column_names:
         if name in {"c", "first_day", "last_day", "n_occasions", "min_occasion"}:
             continue
@@ -368,8 +373,8 @@ def _summarize_spark(
     casts = {"frequency": "BIGINT", "n_orders": "BIGINT", "frequency_holdout": "BIGINT"}
     select = [
         f"c AS {engine.quote(customer_col)}",
-        "date_from_unix_date(CAST(first_day AS INT)) AS first_purchase",
-        "date_from_unix_date(CAST(last_day AS INT)) AS last_purchase",
+        "first_day AS first_purchase",
+        "last_day AS last_purchase",
     ] + [f"CAST({n} AS {casts[n]}) AS {n}" if n in casts else f"`{n}`" for n in names]
     result = engine.spark.sql(f"SELECT {', '.join(select)} FROM {summary} WHERE n_occasions > 0")
     if not return_info:

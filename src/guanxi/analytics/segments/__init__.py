@@ -6,6 +6,7 @@ from guanxi.analytics.segments.rfm import (
     EIGHT_SEGMENT_LABELS,
     RFM_SEGMENT_LABELS,
     quantile_scores,
+    rfm_from_summary,
     rfm_score,
     rfm_values,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "PyramidResult",
     "abc_classify",
     "quantile_scores",
+    "rfm_from_summary",
     "rfm_score",
     "rfm_values",
     "value_pyramid",

@@ -61,7 +61,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from guanxi.analytics._inputs import TableKind, from_arrow
+from guanxi.analytics._inputs import TableKind, from_arrow, require_columns
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.segments._ranking import (
     customer_ids,
@@ -75,6 +75,7 @@ __all__ = [
     "EIGHT_SEGMENT_LABELS",
     "RFM_SEGMENT_LABELS",
     "quantile_scores",
+    "rfm_from_summary",
     "rfm_score",
     "rfm_values",
 ]
@@ -273,19 +274,45 @@ def rfm_values(
         return_info=True,
         **summarize_options,
     )
-    as_of_day = (info.calibration_end - dt.date(1970, 1, 1)).days
-    money = "revenue" if monetary == "total" else "revenue / (frequency + 1)"
+    return rfm_from_summary(
+        summary, info.calibration_end, customer_col=customer_col, monetary=monetary
+    )
+
+
+def rfm_from_summary(
+    summary: Any,
+    as_of: Any,
+    customer_col: str = "customer_id",
+    *,
+    monetary: Literal["total", "mean"] = "total",
+) -> Any:
+    """RFM values from a `summarize` table computed with ``calibration_end=as_of``.
+
+    Saves a second pass over the transactions when the summary is at hand: recency_days =
+    ``as_of`` - ``last_purchase``, frequency = ``frequency`` + 1 (occasions), monetary =
+    ``revenue`` (or ``revenue`` / occasions).
+    """
+    if monetary not in ("total", "mean"):
+        raise InputError(f"monetary must be 'total' or 'mean', got {monetary!r}")
+    as_of_day = (_as_date(as_of) - dt.date(1970, 1, 1)).days
     if type(summary).__module__.startswith("pyspark"):
+        money = "revenue" if monetary == "total" else "revenue / (frequency + 1)"
         return summary.selectExpr(
             f"`{customer_col}`",
             f"CAST({as_of_day} - unix_date(last_purchase) AS BIGINT) AS recency_days",
             "frequency + 1 AS frequency",
             f"{money} AS monetary",
         )
-    from guanxi.analytics._inputs import as_arrow, table_kind
-
-    kind = table_kind(transactions)
-    table = as_arrow(summary)
+    kind, table = read_table(summary)
+    require_columns(
+        table.column_names,
+        {
+            "customer": customer_col,
+            "last purchase": "last_purchase",
+            "frequency": "frequency",
+            "revenue": "revenue",
+        },
+    )
     last = table["last_purchase"].cast(pa.date32()).cast(pa.int32())
     occasions = pc.add(table["frequency"], 1)
     out = pa.table(
@@ -303,3 +330,18 @@ def rfm_values(
     return from_arrow(
         out, kind if kind in (TableKind.PANDAS, TableKind.POLARS) else TableKind.ARROW
     )
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError as exc:
+            raise InputError(f"as_of {value!r} is not an ISO date") from exc
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    raise InputError(f"as_of must be a date, got {type(value).__name__}")
