@@ -25,7 +25,7 @@ from guanxi.sales.models import (
 )
 from guanxi.sales.services import receivables as receivable_services
 from guanxi.sales.services import tasks as task_services
-from guanxi.sales.services.common import currency
+from guanxi.sales.services.common import CENT, currency
 
 LIMIT = 10
 
@@ -50,8 +50,8 @@ def summary(customer: Any, request: HttpRequest) -> dict[str, Any] | None:
     )
     return {
         "customer": customer,
-        "revenue": figures["revenue"] or Decimal("0"),
-        "received": received or Decimal("0"),
+        "revenue": (figures["revenue"] or Decimal("0")).quantize(CENT),
+        "received": (received or Decimal("0")).quantize(CENT),
         "first": figures["first"],
         "last": figures["last"],
         "currency": currency(),
