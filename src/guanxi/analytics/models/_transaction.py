@@ -26,9 +26,13 @@ class Summary:
         self.x, self.tx, self.T, self.w = x, tx, T, w
         self.n_customers = float(w.sum())
         #: distinct frequencies and their total weights (frequencies are whole numbers)
-        by_x = np.bincount(x.astype(np.int64), weights=w)
-        self.x_values = np.flatnonzero(by_x).astype(np.float64)
-        self.x_weights = by_x[self.x_values.astype(np.int64)]
+        if len(x) and x.max() <= 1_000_000:  # a counting table; else sort
+            by_x = np.bincount(x.astype(np.int64), weights=w)
+            self.x_values = np.flatnonzero(by_x).astype(np.float64)
+            self.x_weights = by_x[self.x_values.astype(np.int64)]
+        else:
+            self.x_values, index = np.unique(x, return_inverse=True)
+            self.x_weights = np.bincount(index, weights=w)
 
     def every(self, step: int) -> Summary:
         """A systematic 1-in-``step`` subsample, used to find a starting point cheaply."""

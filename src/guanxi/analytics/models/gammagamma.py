@@ -32,9 +32,13 @@ class _SpendData:
     def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
         self.x, self.m = x, m
         self.xm = x * m
-        by_x = np.bincount(x.astype(np.int64))
-        self.x_values = np.flatnonzero(by_x).astype(np.float64)
-        self.x_counts = by_x[self.x_values.astype(np.int64)].astype(np.float64)
+        if x.max() <= 1_000_000:  # a counting table; else sort
+            by_x = np.bincount(x.astype(np.int64))
+            self.x_values = np.flatnonzero(by_x).astype(np.float64)
+            self.x_counts = by_x[self.x_values.astype(np.int64)].astype(np.float64)
+        else:
+            self.x_values, counts = np.unique(x, return_counts=True)
+            self.x_counts = counts.astype(np.float64)
         log_m = np.log(m)
         self.sum_x_log_m = wsum(None, x, log_m)
         self.sum_log_m = float(log_m.sum())
