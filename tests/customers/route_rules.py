@@ -14,7 +14,11 @@ _SCOPED_PAGES = [
 #: Signed-in routes that hold no scoped record (reference lists, templates, the user's own
 #: saved filters and import batches; the duplicate check reveals only existence and owner).
 _SIGNED_IN_PAGES = [
-    "region_options", "import_template", "import_errors", "saved_filter", "duplicate_check",
+    "region_options",
+    "import_template",
+    "import_errors",
+    "saved_filter",
+    "duplicate_check",
 ]
 _SCOPED_API = [
     "list_customers", "get_customer", "create_customer", "update_customer", "delete_customer",

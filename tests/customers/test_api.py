@@ -40,13 +40,22 @@ ROUTES = [
 @pytest.mark.parametrize(("key", "url"), ROUTES)
 def test_retrieve_by_scope(world: Any, api_for: Any, key: str, url: str) -> None:
     record = world[key]
-    for persona, status in [("rep1", 200), ("manager1", 200), ("service1", 200), ("rep2", 404), ("rep3", 404), ("manager2", 404)]:
+    for persona, status in [
+        ("rep1", 200),
+        ("manager1", 200),
+        ("service1", 200),
+        ("rep2", 404),
+        ("rep3", 404),
+        ("manager2", 404),
+    ]:
         assert api_for(persona).get(url.format(record.pk)).status_code == status, persona
     assert api_for("rep1").get(url.format(record.pk + 1000)).status_code == 404
 
 
 @pytest.mark.parametrize(("key", "url"), ROUTES)
-def test_update_delete_restore_by_scope_and_refusals_change_nothing(world: Any, api_for: Any, key: str, url: str) -> None:
+def test_update_delete_restore_by_scope_and_refusals_change_nothing(
+    world: Any, api_for: Any, key: str, url: str
+) -> None:
     record = world[key]
     field = {"customer": "name", "contact": "name", "activity": "subject"}[key]
     body = {field: "Changed", "version": record.version}
@@ -72,7 +81,12 @@ def test_stale_patch_is_409_naming_the_changed_fields(world: Any, api_for: Any) 
     url = f"/api/v1/customers/{customer.pk}"
     etag = api_for("rep1").get(url)["ETag"]
     assert etag == f'"{customer.version}"'
-    assert patch(api_for("manager1"), url, {"phone": "13900139000", "version": customer.version}).status_code == 200
+    assert (
+        patch(
+            api_for("manager1"), url, {"phone": "13900139000", "version": customer.version}
+        ).status_code
+        == 200
+    )
     response = patch(api_for("rep1"), url, {"name": "Mine"}, HTTP_IF_MATCH=etag)
     assert response.status_code == 409
     body = response.json()
@@ -84,10 +98,16 @@ def test_stale_patch_is_409_naming_the_changed_fields(world: Any, api_for: Any) 
     assert ok.status_code == 200 and ok["ETag"] == f'"{customer.version + 2}"'
 
 
-@pytest.mark.parametrize("field", ["owner", "department", "version_x", "search_text", "created_at", "id", "deleted_at"])
+@pytest.mark.parametrize(
+    "field", ["owner", "department", "version_x", "search_text", "created_at", "id", "deleted_at"]
+)
 def test_server_fields_are_not_writable(world: Any, api_for: Any, org: Any, field: str) -> None:
     customer = world["customer"]
-    response = patch(api_for("rep1"), f"/api/v1/customers/{customer.pk}", {field: org.users["rep3"].pk, "version": customer.version})
+    response = patch(
+        api_for("rep1"),
+        f"/api/v1/customers/{customer.pk}",
+        {field: org.users["rep3"].pk, "version": customer.version},
+    )
     assert response.status_code == 400
     fresh = Customer.objects.get(pk=customer.pk)
     assert fresh.owner == org.users["rep1"] and fresh.version == customer.version
@@ -95,15 +115,28 @@ def test_server_fields_are_not_writable(world: Any, api_for: Any, org: Any, fiel
 
 def test_create_and_owner_through_the_hand_over_rule(org: Any, api_for: Any) -> None:
     client = api_for("rep1")
-    response = post(client, "/api/v1/customers", {"name": "API Co", "kind": "company", "phone": "13800138000", "tags": ["a", "b"]})
+    response = post(
+        client,
+        "/api/v1/customers",
+        {"name": "API Co", "kind": "company", "phone": "13800138000", "tags": ["a", "b"]},
+    )
     assert response.status_code == 201, response.content
     created = response.json()
-    assert created["owner"] == org.users["rep1"].pk and created["tags"] == ["a", "b"] and created["version"] == 1
-    assert post(client, "/api/v1/customers", {"name": "X", "owner": org.users["rep3"].pk}).status_code == 403
+    assert (
+        created["owner"] == org.users["rep1"].pk
+        and created["tags"] == ["a", "b"]
+        and created["version"] == 1
+    )
+    assert (
+        post(client, "/api/v1/customers", {"name": "X", "owner": org.users["rep3"].pk}).status_code
+        == 403
+    )
     ok = post(client, "/api/v1/customers", {"name": "Y", "owner": org.users["rep2"].pk})
     assert ok.status_code == 201 and ok.json()["owner"] == org.users["rep2"].pk
     assert post(client, "/api/v1/customers", {"kind": "company"}).status_code == 400
-    assert post(client, "/api/v1/customers", {"name": "Z", "phone": "bad phone!"}).status_code == 400
+    assert (
+        post(client, "/api/v1/customers", {"name": "Z", "phone": "bad phone!"}).status_code == 400
+    )
     assert post(api_for("service1"), "/api/v1/customers", {"name": "S"}).status_code == 403
     assert not Customer.objects.filter(name__in=["X", "Z", "S"]).exists()
 
@@ -115,7 +148,11 @@ def test_reassign_routes(world: Any, org: Any, api_for: Any) -> None:
     assert post(api_for("rep3"), url, {"owner": org.users["rep3"].pk}).status_code == 404
     assert post(api_for("rep1"), url, {"owner": org.users["rep2"].pk}).status_code == 200
     assert Customer.objects.get(pk=customer.pk).owner == org.users["rep2"]
-    bulk = post(api_for("manager1"), "/api/v1/customers/reassign", {"ids": [customer.pk, 999999], "owner": org.users["rep1"].pk})
+    bulk = post(
+        api_for("manager1"),
+        "/api/v1/customers/reassign",
+        {"ids": [customer.pk, 999999], "owner": org.users["rep1"].pk},
+    )
     assert bulk.status_code == 403
     assert Customer.objects.get(pk=customer.pk).owner == org.users["rep2"]
 
@@ -126,8 +163,13 @@ def test_children_are_created_under_a_changeable_customer(world: Any, api_for: A
     assert post(api_for("rep3"), "/api/v1/contacts", body).status_code == 404
     assert post(api_for("service1"), "/api/v1/contacts", body).status_code == 403
     assert post(api_for("rep1"), "/api/v1/contacts", body).status_code == 201
-    activity = {"customer": customer.pk, "subject": "电话", "occurred_at": "2026-05-01T10:00:00+08:00", "kind": "call",
-                "contact": world["contact"].pk}
+    activity = {
+        "customer": customer.pk,
+        "subject": "电话",
+        "occurred_at": "2026-05-01T10:00:00+08:00",
+        "kind": "call",
+        "contact": world["contact"].pk,
+    }
     assert post(api_for("rep1"), "/api/v1/activities", activity).status_code == 201
     foreign_contact = {**activity, "contact": 999999}
     assert post(api_for("rep1"), "/api/v1/activities", foreign_contact).status_code == 400
@@ -143,7 +185,9 @@ def test_lists_are_scoped_and_refuse_unknown_keys(world: Any, api_for: Any, url:
     assert api_for("rep1").get(url + "?sort=search_text").status_code == 400
 
 
-def test_customer_list_filters_search_and_pagination(org: Any, make_customer: Any, api_for: Any) -> None:
+def test_customer_list_filters_search_and_pagination(
+    org: Any, make_customer: Any, api_for: Any
+) -> None:
     make_customer("rep1", name="张三", importance="vip")
     for n in range(4):
         make_customer("rep1", name=f"Other {n}")

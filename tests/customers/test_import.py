@@ -20,10 +20,46 @@ from guanxi.customers.services.importing import import_customers, template_file
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["客户名称", "类型", "手机", "邮箱", "省份", "城市", "行业", "重要性", "标签", "联系人", "联系人手机"]
+HEADER = [
+    "客户名称",
+    "类型",
+    "手机",
+    "邮箱",
+    "省份",
+    "城市",
+    "行业",
+    "重要性",
+    "标签",
+    "联系人",
+    "联系人手机",
+]
 GOOD = [
-    ["广州华兴贸易有限公司", "企业", "13800138000", "a@huaxing.cn", "广东省", "广州市", "51", "重要型", "华南,经销商", "张三", "13900139000"],
-    ["深圳鑫达电子有限公司", "company", "13800138001", "", "广东省", "深圳市", "39", "VIP", "", "李四", ""],
+    [
+        "广州华兴贸易有限公司",
+        "企业",
+        "13800138000",
+        "a@huaxing.cn",
+        "广东省",
+        "广州市",
+        "51",
+        "重要型",
+        "华南,经销商",
+        "张三",
+        "13900139000",
+    ],
+    [
+        "深圳鑫达电子有限公司",
+        "company",
+        "13800138001",
+        "",
+        "广东省",
+        "深圳市",
+        "39",
+        "VIP",
+        "",
+        "李四",
+        "",
+    ],
     ["王小明", "个人", "13800138002", "wang@example.cn", "北京市", "", "", "ordinary", "", "", ""],
 ]
 BAD = [
@@ -52,7 +88,9 @@ def xlsx_bytes(rows: list[list[Any]], header: list[str] = HEADER) -> bytes:
 
 
 def run(org: Any, data: bytes, user: str = "rep1", **kwargs: Any) -> Any:
-    return import_customers(data, filename=kwargs.pop("filename", "customers.csv"), actor=org.users[user], **kwargs)
+    return import_customers(
+        data, filename=kwargs.pop("filename", "customers.csv"), actor=org.users[user], **kwargs
+    )
 
 
 def test_import_creates_customers_and_contacts_in_one_batch(org: Any) -> None:
@@ -86,7 +124,11 @@ def test_atomic_commit_writes_nothing_when_a_row_is_bad(org: Any) -> None:
     assert not result.written and result.bad_lines == [5, 6]
     assert not Customer.objects.exists() and not Contact.objects.exists()
     assert ImportBatch.objects.get().status == "failed"
-    assert not AuditEvent.objects.filter(action="create").exclude(content_type__app_label="core").exists()
+    assert (
+        not AuditEvent.objects.filter(action="create")
+        .exclude(content_type__app_label="core")
+        .exists()
+    )
 
 
 def test_skip_invalid_writes_good_rows_and_returns_an_error_file(org: Any) -> None:
@@ -121,7 +163,9 @@ def test_rerunning_the_same_file_changes_nothing(org: Any) -> None:
     assert Customer.objects.count() == 3 and Contact.objects.count() == 2
 
 
-def test_rows_match_existing_customers_by_code_phone_email_or_name_and_region(org: Any, make_customer: Any) -> None:
+def test_rows_match_existing_customers_by_code_phone_email_or_name_and_region(
+    org: Any, make_customer: Any
+) -> None:
     by_code = make_customer("rep1", name="Old name", code="K-1")
     by_phone = make_customer("rep1", name="Phone Co", phone="+86 138 0013 9999")
     by_email = make_customer("rep1", name="Mail Co", email="Hello@Mail.example")
@@ -135,7 +179,12 @@ def test_rows_match_existing_customers_by_code_phone_email_or_name_and_region(or
     ]
     result = run(org, csv_bytes(rows, header))
     assert (result.created, result.updated) == (0, 4), result.errors
-    for customer, note in [(by_code, "code"), (by_phone, "phone"), (by_email, "email"), (by_name, "name")]:
+    for customer, note in [
+        (by_code, "code"),
+        (by_phone, "phone"),
+        (by_email, "email"),
+        (by_name, "name"),
+    ]:
         customer.refresh_from_db()
         assert customer.notes == note
     by_code.refresh_from_db()
@@ -146,7 +195,9 @@ def test_rows_match_existing_customers_by_code_phone_email_or_name_and_region(or
 def test_a_match_outside_the_scope_is_a_bad_row(org: Any, make_customer: Any) -> None:
     make_customer("rep3", name="Foreign Co", phone="13700137000")
     with translation.override("en"):
-        result = run(org, csv_bytes([["Foreign Co copy", "", "13700137000", "", "", "", "", "", "", "", ""]]))
+        result = run(
+            org, csv_bytes([["Foreign Co copy", "", "13700137000", "", "", "", "", "", "", "", ""]])
+        )
     assert result.bad_lines == [2]
     assert "outside your scope" in result.errors[0].reason
     assert Customer.objects.count() == 1
@@ -154,14 +205,20 @@ def test_a_match_outside_the_scope_is_a_bad_row(org: Any, make_customer: Any) ->
 
 def test_owner_column_follows_the_hand_over_rule(org: Any) -> None:
     header = ["name", "owner"]
-    result = run(org, csv_bytes([["A Co", "rep2"], ["B Co", "rep3"], ["C Co", "nobody"]], header), skip_invalid=True)
+    result = run(
+        org,
+        csv_bytes([["A Co", "rep2"], ["B Co", "rep3"], ["C Co", "nobody"]], header),
+        skip_invalid=True,
+    )
     assert result.bad_lines == [3, 4]
     assert Customer.objects.get().owner == org.users["rep2"]
 
 
 def test_xlsx_import_with_numbers_and_english_headers(org: Any) -> None:
     header = ["Name", "Phone", "Email", "Annual turnover", "Province"]
-    data = xlsx_bytes([["Pacific Trading Ltd.", 13800138000, "x@pacific.example", 1234567.5, "上海市"]], header)
+    data = xlsx_bytes(
+        [["Pacific Trading Ltd.", 13800138000, "x@pacific.example", 1234567.5, "上海市"]], header
+    )
     result = run(org, data, filename="c.xlsx")
     assert result.created == 1, result.errors
     customer = Customer.objects.get()
@@ -176,12 +233,21 @@ def test_xlsx_error_file_is_xlsx_with_text_cells(org: Any) -> None:
     ws = load_workbook(io.BytesIO(result.error_file)).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[1][1] == "'@SUM(1+1)*cmd"
-    assert all(c.data_type == "s" for row in ws.iter_rows() for c in row if c.value is not None and not isinstance(c.value, int))
+    assert all(
+        c.data_type == "s"
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None and not isinstance(c.value, int)
+    )
 
 
 def test_explicit_mapping_and_unknown_columns(org: Any) -> None:
     header = ["公司", "电话号码", "Shoe size"]
-    result = run(org, csv_bytes([["映射公司", "13800138000", "42"]], header), mapping={"公司": "name", "电话号码": "phone"})
+    result = run(
+        org,
+        csv_bytes([["映射公司", "13800138000", "42"]], header),
+        mapping={"公司": "name", "电话号码": "phone"},
+    )
     assert result.created == 1 and result.ignored_columns == ["Shoe size"]
     with pytest.raises(InvalidInput):
         run(org, csv_bytes([["x"]], ["whatever"]))
@@ -278,7 +344,9 @@ class TestApiImport:
         assert {e["line"] for e in body["errors"]} == {5, 6}
         assert not Customer.objects.exists()
 
-    def test_large_file_runs_as_a_background_batch_with_a_status(self, org: Any, api_for: Any, settings: Any) -> None:
+    def test_large_file_runs_as_a_background_batch_with_a_status(
+        self, org: Any, api_for: Any, settings: Any
+    ) -> None:
         settings.GUANXI_IMPORT_BACKGROUND_BYTES = 10
         client = api_for("rep1")
         upload = SimpleUploadedFile("c.csv", csv_bytes(GOOD + BAD), content_type="text/csv")
@@ -294,5 +362,8 @@ class TestApiImport:
 
     def test_read_only_user_is_refused(self, org: Any, api_for: Any) -> None:
         upload = SimpleUploadedFile("c.csv", csv_bytes(GOOD), content_type="text/csv")
-        assert api_for("analyst1").post("/api/v1/customers/import", {"file": upload}).status_code == 403
+        assert (
+            api_for("analyst1").post("/api/v1/customers/import", {"file": upload}).status_code
+            == 403
+        )
         assert not Customer.objects.exists()

@@ -26,7 +26,9 @@ BASELINES = {
 
 def populate(make_customer: Any, make_contact: Any, make_activity: Any, n: int) -> None:
     for i in range(n):
-        customer = make_customer("rep1", name=f"Q{i}", industry="51", province="440000", city="440100", tags="a,b")
+        customer = make_customer(
+            "rep1", name=f"Q{i}", industry="51", province="440000", city="440100", tags="a,b"
+        )
         contact = make_contact(customer)
         make_activity(customer, contact=contact)
 
@@ -39,8 +41,15 @@ def count(client: Any, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", list(BASELINES))
-def test_no_query_per_row(url: str, org: Any, make_customer: Any, make_contact: Any, make_activity: Any,
-                          client_for: Any, api_for: Any) -> None:
+def test_no_query_per_row(
+    url: str,
+    org: Any,
+    make_customer: Any,
+    make_contact: Any,
+    make_activity: Any,
+    client_for: Any,
+    api_for: Any,
+) -> None:
     client = api_for("manager1") if url.startswith("/api/") else client_for("manager1")
     populate(make_customer, make_contact, make_activity, 3)
     count(client, url)  # warm-up: a token's first use records its last-used time
@@ -51,8 +60,9 @@ def test_no_query_per_row(url: str, org: Any, make_customer: Any, make_contact: 
     assert many <= BASELINES[url], f"{url}: {many} queries, baseline {BASELINES[url]}"
 
 
-def test_customer_detail_is_bounded(org: Any, make_customer: Any, make_contact: Any, make_activity: Any,
-                                    client_for: Any) -> None:
+def test_customer_detail_is_bounded(
+    org: Any, make_customer: Any, make_contact: Any, make_activity: Any, client_for: Any
+) -> None:
     customer = make_customer("rep1")
     for _ in range(5):
         make_activity(customer, contact=make_contact(customer))

@@ -29,7 +29,13 @@ def test_pinyin_search_finds_zhang_san(org: Any, make_customer: Any, term: str) 
 
 
 def test_search_by_code_phone_email_and_latin_name(org: Any, make_customer: Any) -> None:
-    make_customer("rep1", name="Acme Trading", code="ACME-01", phone="+86 138-0013-8000", email="Sales@Acme.example")
+    make_customer(
+        "rep1",
+        name="Acme Trading",
+        code="ACME-01",
+        phone="+86 138-0013-8000",
+        email="Sales@Acme.example",
+    )
     rep1 = org.users["rep1"]
     for term in ["acme", "Acme Trading", "acme-01", "13800138000", "138 0013 8000", "sales@acme"]:
         assert _search(rep1, term) == ["Acme Trading"], term
@@ -43,7 +49,12 @@ def test_search_stays_in_scope(org: Any, make_customer: Any) -> None:
 
 def test_search_text_follows_a_rename(org: Any, make_customer: Any) -> None:
     customer = make_customer("rep1", name="张三")
-    services.update_customer(customer, actor=org.users["rep1"], expected_version=customer.version, changes={"name": "王五"})
+    services.update_customer(
+        customer,
+        actor=org.users["rep1"],
+        expected_version=customer.version,
+        changes={"name": "王五"},
+    )
     assert _search(org.users["rep1"], "ww") == ["王五"]
     assert _search(org.users["rep1"], "zs") == []
 
@@ -105,14 +116,26 @@ def test_owner_and_bookkeeping_fields_are_not_writable(org: Any, make_customer: 
     customer = make_customer("rep1")
     for field in ("owner", "department", "version", "search_text", "created_at"):
         with pytest.raises(InvalidInput):
-            services.update_customer(customer, actor=org.users["admin"], expected_version=customer.version, changes={field: None})
+            services.update_customer(
+                customer,
+                actor=org.users["admin"],
+                expected_version=customer.version,
+                changes={field: None},
+            )
 
 
 def test_stale_update_names_the_changed_fields(org: Any, make_customer: Any) -> None:
     customer = make_customer("rep1", name="A")
-    services.update_customer(customer, actor=org.users["manager1"], expected_version=1, changes={"phone": "13800138000", "notes": "x"})
+    services.update_customer(
+        customer,
+        actor=org.users["manager1"],
+        expected_version=1,
+        changes={"phone": "13800138000", "notes": "x"},
+    )
     with pytest.raises(StaleVersion) as exc:
-        services.update_customer(customer, actor=org.users["rep1"], expected_version=1, changes={"name": "B"})
+        services.update_customer(
+            customer, actor=org.users["rep1"], expected_version=1, changes={"name": "B"}
+        )
     assert exc.value.changed_fields == ["notes", "phone"]
     assert Customer.objects.get(pk=customer.pk).name == "A"
 
@@ -122,7 +145,9 @@ def test_every_write_is_audited(org: Any, make_customer: Any) -> None:
     customer = make_customer("rep1", name="A")
     assert audit_rows(customer, "create").get().actor is None or True
     services.update_customer(customer, actor=admin, expected_version=1, changes={"name": "B"})
-    services.update_customer(customer, actor=admin, expected_version=2, changes={"name": "B"})  # no change
+    services.update_customer(
+        customer, actor=admin, expected_version=2, changes={"name": "B"}
+    )  # no change
     services.reassign_customers([customer], actor=admin, new_owner=org.users["rep2"])
     services.delete_customer(customer, actor=admin)
     services.restore_customer(customer, actor=admin)
@@ -146,9 +171,15 @@ class TestReassign:
     def test_manager_within_subtree_admin_anywhere(self, org: Any, make_customer: Any) -> None:
         customer = make_customer("rep1")
         with pytest.raises(NotAllowed):
-            services.reassign_customers([customer], actor=org.users["manager1"], new_owner=org.users["rep3"])
-        services.reassign_customers([customer], actor=org.users["manager1"], new_owner=org.users["rep2"])
-        services.reassign_customers([customer], actor=org.users["admin"], new_owner=org.users["rep3"])
+            services.reassign_customers(
+                [customer], actor=org.users["manager1"], new_owner=org.users["rep3"]
+            )
+        services.reassign_customers(
+            [customer], actor=org.users["manager1"], new_owner=org.users["rep2"]
+        )
+        services.reassign_customers(
+            [customer], actor=org.users["admin"], new_owner=org.users["rep3"]
+        )
         customer.refresh_from_db()
         assert customer.owner == org.users["rep3"]
         assert customer.department == org.users["rep3"].department
@@ -157,10 +188,24 @@ class TestReassign:
         mine = [make_customer("rep1") for _ in range(3)]
         foreign = make_customer("rep3")
         with pytest.raises(NotAllowed):
-            services.reassign_by_ids([c.pk for c in [*mine, foreign]], actor=org.users["manager1"], new_owner=org.users["rep2"])
-        assert set(Customer.objects.filter(pk__in=[c.pk for c in mine]).values_list("owner__username", flat=True)) == {"rep1"}
-        services.reassign_by_ids([c.pk for c in mine], actor=org.users["manager1"], new_owner=org.users["rep2"])
-        assert set(Customer.objects.filter(pk__in=[c.pk for c in mine]).values_list("owner__username", flat=True)) == {"rep2"}
+            services.reassign_by_ids(
+                [c.pk for c in [*mine, foreign]],
+                actor=org.users["manager1"],
+                new_owner=org.users["rep2"],
+            )
+        assert set(
+            Customer.objects.filter(pk__in=[c.pk for c in mine]).values_list(
+                "owner__username", flat=True
+            )
+        ) == {"rep1"}
+        services.reassign_by_ids(
+            [c.pk for c in mine], actor=org.users["manager1"], new_owner=org.users["rep2"]
+        )
+        assert set(
+            Customer.objects.filter(pk__in=[c.pk for c in mine]).values_list(
+                "owner__username", flat=True
+            )
+        ) == {"rep2"}
 
     def test_bulk_reassign_page(self, org: Any, make_customer: Any, client_for: Any) -> None:
         mine = [make_customer("rep1") for _ in range(2)]
@@ -172,7 +217,9 @@ class TestReassign:
         client.post(url, {"pk": [c.pk for c in mine], "owner": org.users["rep2"].pk})
         assert Customer.objects.filter(owner=org.users["rep2"]).count() == 2
 
-    def test_single_reassign_page_refuses_out_of_reach_owner(self, org: Any, make_customer: Any, client_for: Any) -> None:
+    def test_single_reassign_page_refuses_out_of_reach_owner(
+        self, org: Any, make_customer: Any, client_for: Any
+    ) -> None:
         customer = make_customer("rep1")
         url = f"/customers/{customer.pk}/reassign/"
         response = client_for("rep1").post(url, {"owner": org.users["rep3"].pk})
@@ -184,29 +231,59 @@ class TestReassign:
 
 def test_create_form_requires_per_kind_fields(org: Any, client_for: Any) -> None:
     client = client_for("rep1")
-    response = client.post("/customers/new/", {"name": "No industry Co.", "kind": "company", "relationship_type": "business",
-        "status": "potential", "lifecycle_status": "potential", "loyalty": "new", "importance": "ordinary", "relationship_depth": "basic"})
+    response = client.post(
+        "/customers/new/",
+        {
+            "name": "No industry Co.",
+            "kind": "company",
+            "relationship_type": "business",
+            "status": "potential",
+            "lifecycle_status": "potential",
+            "loyalty": "new",
+            "importance": "ordinary",
+            "relationship_depth": "basic",
+        },
+    )
     assert response.status_code == 400
     assert not Customer.objects.exists()
-    response = client.post("/customers/new/", {"name": "王小明", "kind": "person", "relationship_type": "consumer",
-        "status": "potential", "lifecycle_status": "potential", "loyalty": "new", "importance": "ordinary", "relationship_depth": "basic",
-        "phone": "13800138000", "occupation": "教师"})
+    response = client.post(
+        "/customers/new/",
+        {
+            "name": "王小明",
+            "kind": "person",
+            "relationship_type": "consumer",
+            "status": "potential",
+            "lifecycle_status": "potential",
+            "loyalty": "new",
+            "importance": "ordinary",
+            "relationship_depth": "basic",
+            "phone": "13800138000",
+            "occupation": "教师",
+        },
+    )
     assert response.status_code == 302
     assert Customer.objects.get().owner == org.users["rep1"]
 
 
-def test_saved_filters_are_per_user_and_validated(org: Any, make_customer: Any, client_for: Any) -> None:
+def test_saved_filters_are_per_user_and_validated(
+    org: Any, make_customer: Any, client_for: Any
+) -> None:
     from guanxi.core.models import SavedFilter
 
     make_customer("rep1", name="VIP one", importance="vip")
     make_customer("rep1", name="Plain one", importance="ordinary")
     client = client_for("rep1")
-    response = client.post("/customers/filters/", {"list_name": "customers", "name": "VIPs", "query": "importance=vip"})
+    response = client.post(
+        "/customers/filters/", {"list_name": "customers", "name": "VIPs", "query": "importance=vip"}
+    )
     saved = SavedFilter.objects.get(user=org.users["rep1"])
     assert response.status_code == 302
     body = client.get(f"/customers/?saved={saved.pk}").content.decode()
     assert "VIP one" in body and "Plain one" not in body
-    client.post("/customers/filters/", {"list_name": "customers", "name": "bad", "query": "owner__password=x"})
+    client.post(
+        "/customers/filters/",
+        {"list_name": "customers", "name": "bad", "query": "owner__password=x"},
+    )
     assert SavedFilter.objects.count() == 1
     assert client_for("rep2").get(f"/customers/?saved={saved.pk}").status_code == 404
 
@@ -224,6 +301,11 @@ def test_filters_on_every_axis_and_sorting(org: Any, make_customer: Any) -> None
     assert [c.name for c in CUSTOMER_FILTERS.apply(base, {"tag": "K"})] == []
     assert [c.name for c in CUSTOMER_FILTERS.apply(base, {"sort": "name"})] == ["A", "B"]
     assert [c.name for c in CUSTOMER_FILTERS.apply(base, {"sort": "-name"})] == ["B", "A"]
-    assert CUSTOMER_FILTERS.apply(base, {"owner": str(rep1.pk), "department": str(rep1.department_id)}).count() == 2
+    assert (
+        CUSTOMER_FILTERS.apply(
+            base, {"owner": str(rep1.pk), "department": str(rep1.department_id)}
+        ).count()
+        == 2
+    )
     with pytest.raises(InvalidInput):
         CUSTOMER_FILTERS.apply(base, {"sort": "search_text"})

@@ -5,19 +5,33 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_pages_render(make_customer: Any, make_contact: Any, make_activity: Any, client_for: Any) -> None:
+def test_pages_render(
+    make_customer: Any, make_contact: Any, make_activity: Any, client_for: Any
+) -> None:
     c = make_customer("rep1", name="张三", phone="13800138000")
     contact = make_contact(c, mobile="13900139000")
     activity = make_activity(c, contact=contact)
     client = client_for("rep1")
     for url in [
-        "/customers/", f"/customers/{c.pk}/", f"/customers/{c.pk}/edit/", "/customers/new/",
-        "/customers/contacts/", "/customers/activities/", f"/customers/contacts/{contact.pk}/",
-        f"/customers/activities/{activity.pk}/", "/customers/bin/", "/customers/duplicates/",
-        "/customers/check/?name=张三", "/customers/import/", f"/customers/{c.pk}/reassign/",
-        f"/customers/{c.pk}/contacts/new/", f"/customers/{c.pk}/activities/new/",
-        f"/customers/contacts/{contact.pk}/edit/", f"/customers/activities/{activity.pk}/edit/",
-        "/customers/regions/?level=city&province=440000", "/",
+        "/customers/",
+        f"/customers/{c.pk}/",
+        f"/customers/{c.pk}/edit/",
+        "/customers/new/",
+        "/customers/contacts/",
+        "/customers/activities/",
+        f"/customers/contacts/{contact.pk}/",
+        f"/customers/activities/{activity.pk}/",
+        "/customers/bin/",
+        "/customers/duplicates/",
+        "/customers/check/?name=张三",
+        "/customers/import/",
+        f"/customers/{c.pk}/reassign/",
+        f"/customers/{c.pk}/contacts/new/",
+        f"/customers/{c.pk}/activities/new/",
+        f"/customers/contacts/{contact.pk}/edit/",
+        f"/customers/activities/{activity.pk}/edit/",
+        "/customers/regions/?level=city&province=440000",
+        "/",
     ]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

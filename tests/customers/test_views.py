@@ -39,14 +39,21 @@ CUSTOMER_FORM = {
 
 
 class TestCustomerViews(
-    ListViewTests, DetailViewTests, CreateViewTests, EditViewTests, DeleteRestoreViewTests, ExportViewTests
+    ListViewTests,
+    DetailViewTests,
+    CreateViewTests,
+    EditViewTests,
+    DeleteRestoreViewTests,
+    ExportViewTests,
 ):
     model = Customer
     url_prefix = "customers:customer"
 
     @pytest.fixture
     def factory(self, make_customer: Any) -> Any:
-        return lambda owner: make_customer(owner, name=f"Firm of {owner}", industry="51", province="440000")
+        return lambda owner: make_customer(
+            owner, name=f"Firm of {owner}", industry="51", province="440000"
+        )
 
     def form_data(self) -> dict[str, Any]:
         return dict(CUSTOMER_FORM)
@@ -55,14 +62,18 @@ class TestCustomerViews(
         return {**CUSTOMER_FORM, "code": record.code, "name": "Renamed Trading Co."}
 
 
-class TestContactViews(ListViewTests, DetailViewTests, CreateViewTests, EditViewTests, DeleteRestoreViewTests):
+class TestContactViews(
+    ListViewTests, DetailViewTests, CreateViewTests, EditViewTests, DeleteRestoreViewTests
+):
     model = Contact
     url_prefix = "customers:contact"
 
     @pytest.fixture
     def factory(self, make_customer: Any, make_contact: Any) -> Any:
         def make(owner: str) -> Contact:
-            return make_contact(make_customer(owner), name=f"Contact of {owner}", mobile="13800138000")
+            return make_contact(
+                make_customer(owner), name=f"Contact of {owner}", mobile="13800138000"
+            )
 
         return make
 
@@ -71,13 +82,20 @@ class TestContactViews(ListViewTests, DetailViewTests, CreateViewTests, EditView
         return reverse("customers:contact_create", args=[self._parent.pk])
 
     def form_data(self) -> dict[str, Any]:
-        return {"name": "李四", "title": "采购经理", "mobile": "139 0000 1111", "email": "li@example.cn"}
+        return {
+            "name": "李四",
+            "title": "采购经理",
+            "mobile": "139 0000 1111",
+            "email": "li@example.cn",
+        }
 
     def edit_data(self, record: Any) -> dict[str, Any]:
         return {"name": "李四四", "mobile": record.mobile}
 
 
-class TestActivityViews(ListViewTests, DetailViewTests, CreateViewTests, EditViewTests, DeleteRestoreViewTests):
+class TestActivityViews(
+    ListViewTests, DetailViewTests, CreateViewTests, EditViewTests, DeleteRestoreViewTests
+):
     model = Activity
     url_prefix = "customers:activity"
     changed_field = "subject"
@@ -91,7 +109,16 @@ class TestActivityViews(ListViewTests, DetailViewTests, CreateViewTests, EditVie
         return reverse("customers:activity_create", args=[parent.pk])
 
     def form_data(self) -> dict[str, Any]:
-        return {"kind": "visit", "occurred_at": "2026-05-04T10:30", "subject": "上门拜访", "outcome": "有意向"}
+        return {
+            "kind": "visit",
+            "occurred_at": "2026-05-04T10:30",
+            "subject": "上门拜访",
+            "outcome": "有意向",
+        }
 
     def edit_data(self, record: Any) -> dict[str, Any]:
-        return {"kind": record.kind, "occurred_at": "2026-05-05T09:00", "subject": "Follow-up visit"}
+        return {
+            "kind": record.kind,
+            "occurred_at": "2026-05-05T09:00",
+            "subject": "Follow-up visit",
+        }

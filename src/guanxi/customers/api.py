@@ -67,7 +67,8 @@ CONTACT_FIELD_TYPES: dict[str, Any] = {
 }  # fmt: skip
 ACTIVITY_FIELD_TYPES: dict[str, Any] = {
     "kind": _STR, "occurred_at": dt.datetime, "subject": _STR, "participants": _STR,
-    "contact": _INT | None, "outcome": _STR, "next_step": _STR, "next_contact_at": dt.datetime | None,
+    "contact": _INT | None, "outcome": _STR, "next_step": _STR,
+    "next_contact_at": dt.datetime | None,
 }  # fmt: skip
 
 _STRICT = ConfigDict(extra="forbid")
@@ -424,9 +425,9 @@ def bulk_reassign(request: HttpRequest, payload: BulkReassignIn) -> dict[str, st
 def import_customers(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
-    dry_run: bool = Form(False),  # noqa: B008
-    skip_invalid: bool = Form(False),  # noqa: B008
-    mapping: str = Form(""),  # noqa: B008
+    dry_run: bool = Form(False),
+    skip_invalid: bool = Form(False),
+    mapping: str = Form(""),
 ) -> Status:
     from guanxi.core.scopes import effective_scope
 

@@ -104,4 +104,3 @@ def run_import(args: argparse.Namespace) -> int:
         console.print("[yellow]nothing was written[/]" if not args.dry_run else "")
         return 1
     return 0
-

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import random
+import re
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from guanxi.core import audit_guard, clock
@@ -32,10 +35,18 @@ from guanxi.customers.models import (
     LifecycleStatus,
     Status,
 )
+from guanxi.customers.services import normalise
 from guanxi.customers.services.customers import derived_keys
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕雪梅晓东丹丹文博子豪浩然思远雨欣梓涵一鸣嘉怡欣怡宇轩俊杰晨曦佳琪天佑若曦"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕雪梅晓东丹丹"
+    "文博子豪浩然思远雨欣梓涵一鸣嘉怡欣怡宇轩俊杰晨曦佳琪天佑若曦"
+)
 COMPANY_WORDS = [
     "华兴",
     "鑫达",
@@ -108,6 +119,7 @@ COMPANY_TRADES = {
     "88": "文化",
     "89": "体育",
 }
+STREETS = ["人民路", "中山路", "解放路", "建设路", "长江路"]
 COMPANY_SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "商行", "经销部"]
 EN_FIRST = [
     "James",
@@ -222,6 +234,17 @@ STATUS_LIFECYCLE = [
     (Status.TERMINATED, LifecycleStatus.CHURNED, 7),
 ]
 CHUNK = 2000
+#: Splits a generated company name into the words it was built from (for cached pinyin).
+_WORD_SPLIT = re.compile(
+    "|".join(
+        sorted(
+            {*COMPANY_WORDS, *COMPANY_TRADES.values(), *COMPANY_SUFFIXES, "实业"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"|[^\s]"
+)
 
 
 def _person_name(rng: random.Random) -> str:
@@ -240,56 +263,128 @@ def generate(ctx: DemoContext) -> None:
     districts = [r for r in reference.regions().values() if r.level == "district"]
     divisions = [i.code for i in reference.industries().values() if i.parent]
     statuses = [(s, lc) for s, lc, w in STATUS_LIFECYCLE for _ in range(w)]
-    axes = {name: [c for c in choices.values] for name, choices in AXES.items()}
+    axes = {name: list(choices.values) for name, choices in AXES.items()}
     now = clock.now()
     batch = ImportBatch.objects.create(kind="demo", status="running", file_name="demo")
     customer_type = ContentType.objects.get_for_model(Customer)
     counts = {"customers": 0, "contacts": 0, "activities": 0}
+    inserters = {model: _Inserter(model) for model in (Customer, Contact, Activity, AuditEvent)}
     done = 0
     while done < total:
         size = min(CHUNK, total - done)
-        customers = []
-        for i in range(done, done + size):
-            customers.append(_customer(rng, i, owners, districts, divisions, statuses, axes))
+        customers = [
+            _customer(rng, i, owners, districts, divisions, statuses, axes)
+            for i in range(done, done + size)
+        ]
+        for row in customers:
+            row["id"] = inserters[Customer].next_id()
+        contacts = [c for row in customers for c in _contacts(rng, row)]
+        activities = [a for row in customers for a in _activities(rng, row, now)]
+        events = [
+            {
+                "id": inserters[AuditEvent].next_id(),
+                "at": now,
+                "action": AuditEvent.Action.CREATE,
+                "content_type_id": customer_type.pk,
+                "object_id": row["id"],
+                "object_repr": f"{row['name']} ({row['code']})"[:200],
+                "version": 1,
+                "changes": {"code": [None, row["code"]], "name": [None, row["name"]]},
+                "batch_id": batch.pk,
+            }
+            for row in customers
+        ]
         with transaction.atomic(), audit_guard.audited_writes():
-            Customer.objects.bulk_create(customers, batch_size=500)
-            if customers[0].pk is None:  # a backend that does not return ids
-                by_code = dict(
-                    Customer.objects.filter(code__in=[c.code for c in customers]).values_list(
-                        "code", "pk"
-                    )
-                )
-                for c in customers:
-                    c.pk = by_code[c.code]
-            AuditEvent.objects.bulk_create(
-                [
-                    AuditEvent(
-                        actor=None,
-                        action=AuditEvent.Action.CREATE,
-                        content_type=customer_type,
-                        object_id=c.pk,
-                        object_repr=str(c)[:200],
-                        version=1,
-                        changes={"code": [None, c.code], "name": [None, c.name]},
-                        batch=batch,
-                    )  # fmt: skip
-                    for c in customers
-                ],
-                batch_size=1000,
-            )
-            contacts = [contact for c in customers for contact in _contacts(rng, c)]
-            Contact.objects.bulk_create(contacts, batch_size=1000)
-            activities = [a for c in customers for a in _activities(rng, c, now)]
-            Activity.objects.bulk_create(activities, batch_size=1000)
+            inserters[Customer].insert(customers, now)
+            inserters[AuditEvent].insert(events, now)
+            inserters[Contact].insert(contacts, now)
+            inserters[Activity].insert(activities, now)
         counts["customers"] += len(customers)
         counts["contacts"] += len(contacts)
         counts["activities"] += len(activities)
         done += size
         ctx.progress("customers", done, total)
+    for inserter in inserters.values():
+        inserter.reset_sequence()
     batch.status = "done"
     batch.finished_at = timezone.now()
     batch.counts = counts
     batch.save(update_fields=["status", "finished_at", "counts"])
+
+
+class _Inserter:
+    """Inserts plain rows (field name → value) with one ``executemany`` per chunk.
+
+    The demo's bulk path: no model instances, no per-row SQL compilation, ids assigned here
+    (the sequences are reset afterwards on PostgreSQL). Values are adapted per field type the
+    way the ORM would; the audit rows are written alongside by the caller, in the same
+    transaction, so the demo is one audited batch.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        # Table and column names come from the model, values are parameters: no user text.
+        table = quote(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.defaults = {
+            f.attname: f.get_default() for f in self.fields if f.has_default() or f.null
+        }
+        last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
+        self._next = (last or 0) + 1
+        self.adapters = [self._adapter(f) for f in self.fields]
+
+    def next_id(self) -> int:
+        value = self._next
+        self._next += 1
+        return value
+
+    @staticmethod
+    def _adapter(field: models.Field) -> Any:
+        ops = connection.ops
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, models.DateField):
+            return ops.adapt_datefield_value
+        if isinstance(field, models.DecimalField):
+            return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
+        if isinstance(field, models.JSONField):
+            return lambda v: field.get_db_prep_save(v, connection)
+        return None
+
+    def insert(self, rows: list[dict[str, Any]], now: dt.datetime) -> None:
+        if not rows:
+            return
+        stamps = {"created_at": now, "updated_at": now}
+        values = []
+        for row in rows:
+            record = []
+            for field, adapt in zip(self.fields, self.adapters, strict=True):
+                name = field.attname
+                if name in row:
+                    value = row[name]
+                elif field.name in row:
+                    value = row[field.name]
+                elif name in stamps:
+                    value = stamps[name]
+                else:
+                    value = self.defaults.get(name)
+                if adapt is not None and value is not None:
+                    value = adapt(value)
+                record.append(value)
+            values.append(record)
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, values)
+
+    def reset_sequence(self) -> None:
+        statements = connection.ops.sequence_reset_sql(no_style(), [self.model])
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
 
 
 def _customer(
@@ -300,7 +395,7 @@ def _customer(
     divisions: list[str],
     statuses: list[tuple[str, str]],
     axes: dict[str, list[str]],
-) -> Customer:
+) -> dict[str, Any]:
     kind = Kind.COMPANY if rng.random() < 0.7 else Kind.PERSON
     district = rng.choice(districts)
     city = reference.regions()[district.parent]
@@ -350,7 +445,7 @@ def _customer(
         "province": province,
         "city": city_code,
         "district": district.code,
-        "address": f"{district.name}{rng.choice(['人民路', '中山路', '解放路', '建设路', '长江路'])}{rng.randint(1, 999)}号",
+        "address": f"{district.name}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
         "phone": phone,
         "email": email,
         "tags": "," + ",".join(rng.sample(TAGS, rng.randint(0, 3))) + ","
@@ -374,45 +469,69 @@ def _customer(
     else:
         values["occupation"] = rng.choice(OCCUPATIONS)
         values["age_band"] = rng.choice(AgeBand.values)
-    values.update(derived_keys(values))
-    return Customer(**values)
+    values.update(_keys(values))
+    owner = values.pop("owner")
+    values["owner_id"] = owner.pk if owner else None
+    return values
 
 
-def _contacts(rng: random.Random, customer: Customer) -> list[Contact]:
-    if customer.kind == Kind.PERSON:
+@functools.lru_cache(maxsize=50_000)
+def _pinyin(text: str) -> tuple[str, str]:
+    return normalise.pinyin_forms(text)
+
+
+def _keys(values: dict[str, Any]) -> dict[str, str]:
+    """``derived_keys`` with the pinyin of the name's parts cached: demo names are built from
+    a few hundred words, and pypinyin's per-call cost would dominate a 100k-customer run."""
+    name = values["name"]
+    parts = [name[:1], name[1:]] if len(name) <= 3 else _WORD_SPLIT.findall(name)
+    forms = [_pinyin(p) for p in parts]
+    keys = derived_keys({**values, "name": ""})
+    full = "".join(f for f, _i in forms)
+    initials = "".join(i for _f, i in forms)
+    pieces = [normalise.compact(name), normalise.compact(values.get("name_en", "")), full, initials]
+    rest = [p for p in keys["search_text"].split("|") if p]
+    keys["search_text"] = "|".join(p for p in [*pieces, *rest] if p)[:1000]
+    keys["name_key"] = normalise.name_key(name)
+    return keys
+
+
+def _contacts(rng: random.Random, customer: dict[str, Any]) -> list[dict[str, Any]]:
+    if customer["kind"] == Kind.PERSON:
         return []
     return [
-        Contact(
-            customer=customer,
-            name=_person_name(rng),
-            title=rng.choice(TITLES),
-            mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-            email=f"contact{customer.pk}.{n}@example.cn" if rng.random() < 0.5 else "",
-            wechat=f"wx_{rng.randrange(10**8):08d}" if rng.random() < 0.5 else "",
-            is_primary=n == 0,
-        )
+        {
+            "customer_id": customer["id"],
+            "name": _person_name(rng),
+            "title": rng.choice(TITLES),
+            "mobile": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+            "email": f"contact{customer['id']}.{n}@example.cn" if rng.random() < 0.5 else "",
+            "wechat": f"wx_{rng.randrange(10**8):08d}" if rng.random() < 0.5 else "",
+            "is_primary": n == 0,
+        }
         for n in range(rng.randint(1, 3))
     ]
 
 
-def _activities(rng: random.Random, customer: Customer, now: dt.datetime) -> list[Activity]:
+def _activities(
+    rng: random.Random, customer: dict[str, Any], now: dt.datetime
+) -> list[dict[str, Any]]:
     rows = []
     for _ in range(rng.choice([0, 1, 2, 2, 3, 4, 6])):
         kind = rng.choice(list(SUBJECTS))
         occurred = now - dt.timedelta(days=rng.uniform(0, 365))
+        next_contact = occurred + dt.timedelta(days=rng.randint(3, 30))
         rows.append(
-            Activity(
-                customer=customer,
-                kind=kind,
-                occurred_at=occurred,
-                subject=rng.choice(SUBJECTS[kind]),
-                participants=rng.choice(["", "销售代表", "销售经理, 技术支持"]),
-                outcome=rng.choice(OUTCOMES),
-                next_step=rng.choice(NEXT_STEPS),
-                next_contact_at=occurred + dt.timedelta(days=rng.randint(3, 30))
-                if rng.random() < 0.4
-                else None,
-                created_by=customer.owner,
-            )
+            {
+                "customer_id": customer["id"],
+                "kind": kind,
+                "occurred_at": occurred,
+                "subject": rng.choice(SUBJECTS[kind]),
+                "participants": rng.choice(["", "销售代表", "销售经理, 技术支持"]),
+                "outcome": rng.choice(OUTCOMES),
+                "next_step": rng.choice(NEXT_STEPS),
+                "next_contact_at": next_contact if rng.random() < 0.4 else None,
+                "created_by_id": customer["owner_id"],
+            }
         )
     return rows

@@ -43,6 +43,12 @@ CUSTOMER_SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
 ]  # fmt: skip
 
 
+def _children_choices(code: str) -> list[tuple[str, str]]:
+    return (
+        [("", "-"), *((r.code, r.name) for r in reference.children(code))] if code else [("", "-")]
+    )
+
+
 def user_choices(actor: Any) -> list[tuple[int, str]]:
     """Users the actor may hand records to (the department rule), for owner selects."""
     users = User.objects.filter(is_active=True).select_related("department")
@@ -78,22 +84,21 @@ class CustomerForm(forms.ModelForm):
             # The owner changes through the reassign action, never through the edit form.
             del self.fields["owner"]
         else:
-            self.fields["owner"].choices = [("", _("Me"))] + user_choices(user)
+            self.fields["owner"].choices = [("", _("Me")), *user_choices(user)]
         self.fields["province"] = forms.ChoiceField(
             label=_l("province"),
             required=False,
-            choices=[("", "-")] + reference.region_choices("province"),
+            choices=[("", "-"), *reference.region_choices("province")],
         )
         province = self._value("province")
         city = self._value("city")
+        # Only the chosen province's cities (and city's districts) are valid and rendered.
         self.fields["city"] = forms.ChoiceField(
-            label=_l("city"), required=False,
-            choices=[("", "-")] + [(r.code, r.name) for r in reference.children(province)] if province else [("", "-")],
-        )  # fmt: skip
+            label=_l("city"), required=False, choices=_children_choices(province)
+        )
         self.fields["district"] = forms.ChoiceField(
-            label=_l("district"), required=False,
-            choices=[("", "-")] + [(r.code, r.name) for r in reference.children(city)] if city else [("", "-")],
-        )  # fmt: skip
+            label=_l("district"), required=False, choices=_children_choices(city)
+        )
         self.fields["industry"] = forms.ChoiceField(
             label=_l("industry"), required=False, choices=[("", "-"), *reference.industry_choices()]
         )

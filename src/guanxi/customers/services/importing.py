@@ -62,7 +62,8 @@ ALIASES: dict[str, str] = {
     "customer": "name", "customer name": "name", "company": "name",
     "英文名": "name_en", "英文名称": "name_en", "english name": "name_en", "latin name": "name_en",
     "类型": "kind", "客户类型": "kind", "type": "kind",
-    "关系类型": "relationship_type", "与企业的关系": "relationship_type", "relationship": "relationship_type",
+    "关系类型": "relationship_type", "与企业的关系": "relationship_type",
+    "relationship": "relationship_type",
     "客户状态": "status", "状态": "status",
     "生命周期状态": "lifecycle_status", "lifecycle": "lifecycle_status",
     "忠诚度": "loyalty", "重要性": "importance", "客户等级": "importance", "level": "importance",
@@ -550,8 +551,9 @@ def template_file(fmt: str) -> bytes:
     from guanxi.core import exports
 
     example = {
-        "name": "张三贸易有限公司", "kind": "company", "status": "potential", "importance": "ordinary",
-        "industry": "51", "province": "广东省", "city": "广州市", "district": "天河区",
+        "name": "张三贸易有限公司", "kind": "company", "status": "potential",
+        "importance": "ordinary", "industry": "51", "province": "广东省", "city": "广州市",
+        "district": "天河区",
         "phone": "13800138000", "email": "info@example.com", "tags": "华南,经销商",
         "annual_turnover": "5000000", "contact_name": "张三", "contact_title": "总经理",
         "contact_mobile": "13800138000",
