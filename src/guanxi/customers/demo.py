@@ -358,23 +358,27 @@ class _Inserter:
     def insert(self, rows: list[dict[str, Any]], now: dt.datetime) -> None:
         if not rows:
             return
-        stamps = {"created_at": now, "updated_at": now}
+        # Per column: where the value comes from, and the adapter if it varies per row.
+        # Timestamps and defaults are the same for every row, so they are adapted once.
+        keys = set().union(*rows)
+        plan = []
+        for field, adapt in zip(self.fields, self.adapters, strict=True):
+            default = now if field.attname in {"created_at", "updated_at"} else None
+            if default is None:
+                default = self.defaults.get(field.attname)
+            if adapt is not None and default is not None:
+                default = adapt(default)
+            key = field.attname if field.attname in keys else field.name
+            plan.append((key if key in keys else None, adapt, default))
         values = []
         for row in rows:
             record = []
-            for field, adapt in zip(self.fields, self.adapters, strict=True):
-                name = field.attname
-                if name in row:
-                    value = row[name]
-                elif field.name in row:
-                    value = row[field.name]
-                elif name in stamps:
-                    value = stamps[name]
-                else:
-                    value = self.defaults.get(name)
-                if adapt is not None and value is not None:
-                    value = adapt(value)
-                record.append(value)
+            for key, adapt, default in plan:
+                if key is None or key not in row:
+                    record.append(default)
+                    continue
+                value = row[key]
+                record.append(adapt(value) if adapt is not None and value is not None else value)
             values.append(record)
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, values)
