@@ -280,6 +280,9 @@ def generate(ctx: DemoContext) -> None:
             row["id"] = inserters[Customer].next_id()
         contacts = [c for row in customers for c in _contacts(rng, row)]
         activities = [a for row in customers for a in _activities(rng, row, now)]
+        for model, rows in ((Contact, contacts), (Activity, activities)):
+            for row in rows:
+                row["id"] = inserters[model].next_id()
         events = [
             {
                 "id": inserters[AuditEvent].next_id(),
