@@ -225,8 +225,8 @@ def main() -> None:
         print(
             "lifetimes params "
             + ", ".join(f"{k}={v:.7g}" for k, v in zip(params, full, strict=True))
-            + f"; log-likelihood there {at_theirs:.4f} "
-            f"({fitted.log_likelihood_ - at_theirs:+.4f} at guanxi's maximum)"
+            + f"; log-likelihood there {at_theirs:.6f} "
+            f"({fitted.log_likelihood_ - at_theirs:+.6f} at guanxi's maximum)"
         )
 
 
