@@ -146,6 +146,12 @@ def world(org: Any, catalogue: dict[str, Any], customers: dict[str, Any]) -> dic
         actor=rep, order=order, values={"amount": "500", "instalment": instalment.pk}
     )
     return {
-        "customer": customer, "lead": lead, "opportunity": opportunity, "task": task, "order": order,
-        "instalment": instalment, "payment": payment, "product": catalogue["router"],
-    }  # fmt: skip
+        "customer": customer,
+        "lead": lead,
+        "opportunity": opportunity,
+        "task": task,
+        "order": order,
+        "instalment": instalment,
+        "payment": payment,
+        "product": catalogue["router"],
+    }

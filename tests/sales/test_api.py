@@ -23,9 +23,15 @@ def record_routes(world):
     order, payment, inst = world["order"].pk, world["payment"].pk, world["instalment"].pk
     won = world["opportunity"].pipeline.stages.get(kind="won").pk
     return {
-        "read": [f"/api/v1/leads/{lead}", f"/api/v1/leads/{lead}/duplicates", f"/api/v1/opportunities/{opp}",
-                 f"/api/v1/opportunities/{opp}/history", f"/api/v1/tasks/{task}", f"/api/v1/orders/{order}",
-                 f"/api/v1/payments/{payment}"],
+        "read": [
+            f"/api/v1/leads/{lead}",
+            f"/api/v1/leads/{lead}/duplicates",
+            f"/api/v1/opportunities/{opp}",
+            f"/api/v1/opportunities/{opp}/history",
+            f"/api/v1/tasks/{task}",
+            f"/api/v1/orders/{order}",
+            f"/api/v1/payments/{payment}",
+        ],
         "write": [
             ("patch", f"/api/v1/leads/{lead}", {"notes": "x", "version": 1}),
             ("post", f"/api/v1/leads/{lead}/disqualify", {"reason": "x"}),
@@ -44,7 +50,11 @@ def record_routes(world):
             ("post", f"/api/v1/orders/{order}/confirm", {}),
             ("post", f"/api/v1/orders/{order}/deliver", {}),
             ("post", f"/api/v1/orders/{order}/cancel", {"reason": "x"}),
-            ("post", f"/api/v1/orders/{order}/instalments", {"due_date": "2026-05-01", "amount": "1"}),
+            (
+                "post",
+                f"/api/v1/orders/{order}/instalments",
+                {"due_date": "2026-05-01", "amount": "1"},
+            ),
             ("delete", f"/api/v1/orders/{order}", None),
             ("patch", f"/api/v1/instalments/{inst}", {"amount": "1", "version": 1}),
             ("delete", f"/api/v1/instalments/{inst}", None),
@@ -52,7 +62,7 @@ def record_routes(world):
             ("post", f"/api/v1/payments/{payment}/reverse", {"reason": "x"}),
             ("post", "/api/v1/payments", {"order": order, "amount": "1"}),
         ],
-    }  # fmt: skip
+    }
 
 
 def snapshot(world):
@@ -147,10 +157,16 @@ def test_conversion_answers_409_with_the_duplicates(org, api_for):
 
 def test_opportunity_order_payment_flow(org, catalogue, customers, api_for):
     api = api_for("rep1")
-    opp = send(api, "post", "/api/v1/opportunities", {
-        "customer": customers["rep1"].pk, "name": "API deal",
-        "lines": [{"product": catalogue["router"].pk, "quantity": "2", "discount": "5"}],
-    })  # fmt: skip
+    opp = send(
+        api,
+        "post",
+        "/api/v1/opportunities",
+        {
+            "customer": customers["rep1"].pk,
+            "name": "API deal",
+            "lines": [{"product": catalogue["router"].pk, "quantity": "2", "discount": "5"}],
+        },
+    )
     assert opp.status_code == 201 and opp.json()["amount"] == "1900.00"
     opp = opp.json()
     assert (
@@ -288,8 +304,17 @@ def test_tasks_api_log_activity_completes_the_task(world, api_for):
         and activity.subject == "Call back"
     )
     assert send(api, "post", f"/api/v1/tasks/{task.pk}/log-activity", {}).status_code == 400
-    created = send(api, "post", "/api/v1/tasks", {"subject": "Meet", "kind": "appointment", "starts_at": "2026-03-19T10:00:00+08:00",
-                                                  "ends_at": "2026-03-19T09:00:00+08:00"})  # fmt: skip
+    created = send(
+        api,
+        "post",
+        "/api/v1/tasks",
+        {
+            "subject": "Meet",
+            "kind": "appointment",
+            "starts_at": "2026-03-19T10:00:00+08:00",
+            "ends_at": "2026-03-19T09:00:00+08:00",
+        },
+    )
     assert created.status_code == 400  # ends before it starts
     created = send(
         api,
@@ -306,9 +331,16 @@ def test_tasks_api_log_activity_completes_the_task(world, api_for):
 
 
 LIST_ENDPOINTS = [
-    "/api/v1/products", "/api/v1/leads", "/api/v1/opportunities", "/api/v1/tasks", "/api/v1/orders",
-    "/api/v1/payments", "/api/v1/receivables", "/api/v1/pipelines", "/api/v1/product-categories",
-]  # fmt: skip
+    "/api/v1/products",
+    "/api/v1/leads",
+    "/api/v1/opportunities",
+    "/api/v1/tasks",
+    "/api/v1/orders",
+    "/api/v1/payments",
+    "/api/v1/receivables",
+    "/api/v1/pipelines",
+    "/api/v1/product-categories",
+]
 
 
 def test_list_endpoints_have_bounded_query_counts(world, catalogue, org, api_for):

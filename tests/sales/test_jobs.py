@@ -14,8 +14,14 @@ from tests.sales.conftest import make_order
 
 def test_daily_job_marks_overdue_and_sends_reminders_once(org, catalogue, customers):
     rep = org.users["rep1"]
-    order = make_order(rep, customers["rep1"], [(catalogue["router"], "1", "1000", "0")], contract_number="HT-1",
-                       contract_end=dt.date(2026, 4, 20), expiry_reminder_days=30)  # fmt: skip
+    order = make_order(
+        rep,
+        customers["rep1"],
+        [(catalogue["router"], "1", "1000", "0")],
+        contract_number="HT-1",
+        contract_end=dt.date(2026, 4, 20),
+        expiry_reminder_days=30,
+    )
     due = orders.add_instalment(
         order,
         actor=rep,
@@ -58,8 +64,15 @@ def test_ageing_buckets_by_due_date(org, catalogue, customers):
         order_date=dt.date(2026, 1, 1),
     )
     today = dt.date(2026, 6, 30)
-    plan = [("2026-06-30", "100"), ("2026-06-29", "200"), ("2026-05-31", "300"), ("2026-05-30", "150"),
-            ("2026-04-01", "50"), ("2026-03-31", "400"), ("2026-07-15", "250")]  # fmt: skip
+    plan = [
+        ("2026-06-30", "100"),
+        ("2026-06-29", "200"),
+        ("2026-05-31", "300"),
+        ("2026-05-30", "150"),
+        ("2026-04-01", "50"),
+        ("2026-03-31", "400"),
+        ("2026-07-15", "250"),
+    ]
     for due, amount in plan:
         orders.add_instalment(
             order, actor=rep, values={"due_date": dt.date.fromisoformat(due), "amount": amount}

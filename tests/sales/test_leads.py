@@ -12,8 +12,16 @@ from tests.sales.conftest import make_customer
 
 
 def qualified(user, **values):
-    lead = leads.create_lead(actor=user, values={"company": "华兴贸易有限公司", "contact_name": "张三",
-                                                  "phone": "13811112222", "estimated_value": "8000", **values})  # fmt: skip
+    lead = leads.create_lead(
+        actor=user,
+        values={
+            "company": "华兴贸易有限公司",
+            "contact_name": "张三",
+            "phone": "13811112222",
+            "estimated_value": "8000",
+            **values,
+        },
+    )
     return leads.update_lead(
         lead, actor=user, expected_version=lead.version, changes={"status": "qualified"}
     )

@@ -66,11 +66,16 @@ def test_stale_moves_are_refused_and_other_pipelines_stages_too(org, customers):
             opportunity, actor=rep, stage=stage("Proposal"), expected_version=opportunity.version
         )
     other = pipelines.create_pipeline(
-        actor=org.users["admin"], name="Projects",
-        stages=[{"name": "Bid", "probability": 30, "kind": "open"}, {"name": "Won", "probability": 100, "kind": "won"},
-                {"name": "Lost", "probability": 0, "kind": "lost"}, {"name": "Invalid", "probability": 0, "kind": "invalid"}],
+        actor=org.users["admin"],
+        name="Projects",
+        stages=[
+            {"name": "Bid", "probability": 30, "kind": "open"},
+            {"name": "Won", "probability": 100, "kind": "won"},
+            {"name": "Lost", "probability": 0, "kind": "lost"},
+            {"name": "Invalid", "probability": 0, "kind": "invalid"},
+        ],
         departments=[org.departments["south"]],
-    )  # fmt: skip
+    )
     foreign = other.stages.get(name="Bid")
     with pytest.raises(InvalidInput):
         opportunities.move_stage(opportunity, actor=rep, stage=foreign)
@@ -79,11 +84,16 @@ def test_stale_moves_are_refused_and_other_pipelines_stages_too(org, customers):
 def test_each_department_uses_the_pipeline_naming_it(org, customers):
     admin = org.users["admin"]
     south = pipelines.create_pipeline(
-        actor=admin, name="South projects",
-        stages=[{"name": "Bid", "probability": 30}, {"name": "Won", "probability": 100, "kind": "won"},
-                {"name": "Lost", "kind": "lost"}, {"name": "Invalid", "kind": "invalid"}],
+        actor=admin,
+        name="South projects",
+        stages=[
+            {"name": "Bid", "probability": 30},
+            {"name": "Won", "probability": 100, "kind": "won"},
+            {"name": "Lost", "kind": "lost"},
+            {"name": "Invalid", "kind": "invalid"},
+        ],
         departments=[org.departments["south"]],
-    )  # fmt: skip
+    )
     assert pipelines.pipeline_for(org.users["rep3"]) == south  # south_team is below south
     assert pipelines.pipeline_for(org.users["rep1"]).is_default
     opportunity = make_opportunity(org.users["rep3"], customers["rep3"])

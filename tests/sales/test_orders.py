@@ -21,26 +21,36 @@ def test_line_amounts_round_half_up_and_total_is_the_sum_of_lines(org, catalogue
     assert line_amount(Decimal("1"), Decimal("0.05"), Decimal("50")) == Decimal("0.03")
     rep = org.users["rep1"]
     order = make_order(
-        rep, customers["rep1"],
-        [(catalogue["router"], "3", "33.33", "12.5"), (catalogue["switch"], "2", "250", "0"),
-         (catalogue["support"], "1", "", "10")],
+        rep,
+        customers["rep1"],
+        [
+            (catalogue["router"], "3", "33.33", "12.5"),
+            (catalogue["switch"], "2", "250", "0"),
+            (catalogue["support"], "1", "", "10"),
+        ],
         confirm=False,
-    )  # fmt: skip
+    )
     # 87.49 + 500.00 + 270.00 (list price 300 less 10 %)
     assert order.total == Decimal("857.49")
     assert order.total == sum(line.amount for line in OrderLine.objects.filter(order=order))
     order = orders.replace_lines(
-        order, actor=rep, lines=[{"product": catalogue["switch"], "quantity": "4", "discount": "25"}],
+        order,
+        actor=rep,
+        lines=[{"product": catalogue["switch"], "quantity": "4", "discount": "25"}],
         expected_version=order.version,
-    )  # fmt: skip
+    )
     assert order.total == Decimal("750.00") == orders.recomputed_total(order)
     assert OrderLine.all_objects.filter(order=order, deleted_at__isnull=False).count() == 3
 
 
 def test_bad_lines_are_refused_naming_the_line(org, catalogue, customers):
     rep = org.users["rep1"]
-    for bad, field in [({"quantity": "0"}, "quantity"), ({"discount": "101"}, "discount"),
-                       ({"unit_price": "-1"}, "unit_price"), ({"product": 999999}, "product")]:  # fmt: skip
+    for bad, field in [
+        ({"quantity": "0"}, "quantity"),
+        ({"discount": "101"}, "discount"),
+        ({"unit_price": "-1"}, "unit_price"),
+        ({"product": 999999}, "product"),
+    ]:
         line = {"product": catalogue["router"].pk, "quantity": "1", **bad}
         with pytest.raises(InvalidInput) as caught:
             orders.create_order(actor=rep, customer=customers["rep1"], values={}, lines=[line])
@@ -92,9 +102,11 @@ def test_an_order_from_a_won_opportunity_takes_its_customer_and_lines(org, catal
 
     rep = org.users["rep1"]
     opportunity = opportunities.create_opportunity(
-        actor=rep, customer=customers["rep1"], values={"name": "Routers"},
+        actor=rep,
+        customer=customers["rep1"],
+        values={"name": "Routers"},
         lines=[{"product": catalogue["router"], "quantity": "2", "discount": "10"}],
-    )  # fmt: skip
+    )
     assert opportunity.amount == Decimal("1800.00")
     with pytest.raises(InvalidInput):
         orders.create_order(actor=rep, opportunity=opportunity, values={})

@@ -56,8 +56,12 @@ def test_list_pages_render_for_each_persona(world, client_for):
 
 
 def test_lists_show_only_the_viewers_records(world, client_for):
-    for url, text in [("/sales/leads/", "Lead Co"), ("/sales/opportunities/", "Big deal"),
-                      ("/sales/orders/", world["order"].number), ("/sales/tasks/", "Call back")]:  # fmt: skip
+    for url, text in [
+        ("/sales/leads/", "Lead Co"),
+        ("/sales/opportunities/", "Big deal"),
+        ("/sales/orders/", world["order"].number),
+        ("/sales/tasks/", "Call back"),
+    ]:
         assert text in client_for("rep1").get(url).content.decode(), url
         assert text in client_for("manager1").get(url).content.decode(), url
         assert text not in client_for("rep2").get(url).content.decode(), url
@@ -166,9 +170,15 @@ def test_create_pages_post_through_the_services(org, catalogue, customers, clien
     assert response.status_code == 302
     response = client.post(
         "/sales/orders/new/",
-        {"customer": customers["rep1"].pk, "order_date": "2026-03-01", "expiry_reminder_days": 30,
-         "lines-0-product": catalogue["switch"].pk, "lines-0-quantity": "4", "lines-0-discount": "10"},
-    )  # fmt: skip
+        {
+            "customer": customers["rep1"].pk,
+            "order_date": "2026-03-01",
+            "expiry_reminder_days": 30,
+            "lines-0-product": catalogue["switch"].pk,
+            "lines-0-quantity": "4",
+            "lines-0-discount": "10",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     from guanxi.sales.models import Order
 

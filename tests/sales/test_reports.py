@@ -180,8 +180,10 @@ def test_conversion_funnel(org):
         "end": (today + dt.timedelta(days=1)).isoformat(),
     }
     assert rows("funnel", rep1, period) == [
-        ["Leads", 3, D("100.0")], ["Opportunities", 2, D("66.7")], ["Won", 1, D("33.3")],
-    ]  # fmt: skip
+        ["Leads", 3, D("100.0")],
+        ["Opportunities", 2, D("66.7")],
+        ["Won", 1, D("33.3")],
+    ]
     assert rows("funnel", rep3, period)[0][1] == 1
 
 

@@ -142,11 +142,18 @@ class ProductOut(Schema):
     @staticmethod
     def of(p: Product) -> dict[str, Any]:
         return {
-            "id": p.pk, "code": p.code, "name": p.name, "name_en": p.name_en,
-            "category": p.category_id, "category_name": p.category.name if p.category_id else "",
-            "unit": p.unit, "list_price": p.list_price, "cost": p.cost, "active": p.active,
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "name_en": p.name_en,
+            "category": p.category_id,
+            "category_name": p.category.name if p.category_id else "",
+            "unit": p.unit,
+            "list_price": p.list_price,
+            "cost": p.cost,
+            "active": p.active,
             "version": p.version,
-        }  # fmt: skip
+        }
 
 
 class ProductIn(Strict):
@@ -271,7 +278,7 @@ def list_pipelines(request: HttpRequest) -> Any:
                 for s in p.stages.all()
                 if s.deleted_at is None
             ],
-        }  # fmt: skip
+        }
         for p in rows
     ]
 
@@ -305,11 +312,14 @@ class LeadOut(Schema):
     def of(lead: Lead) -> dict[str, Any]:
         data = {f: getattr(lead, f) for f in leads.WRITABLE_FIELDS}
         data.update(
-            id=lead.pk, owner=lead.owner_id, owner_name=_name(lead.owner),
+            id=lead.pk,
+            owner=lead.owner_id,
+            owner_name=_name(lead.owner),
             converted_customer=lead.converted_customer_id,
             converted_opportunity=lead.converted_opportunity_id,
-            version=lead.version, created_at=lead.created_at,
-        )  # fmt: skip
+            version=lead.version,
+            created_at=lead.created_at,
+        )
         return data
 
 
@@ -475,13 +485,15 @@ def convert_lead(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
     except leads.DuplicateCustomers as exc:
         return 409, {
             "code": "duplicate_customer",
-            "detail": _("Matching customers exist: attach the lead to one (existing_customer) or "
-                        "create a new customer anyway (create_new_customer)."),
+            "detail": _(
+                "Matching customers exist: attach the lead to one (existing_customer) or "
+                "create a new customer anyway (create_new_customer)."
+            ),
             "matches": [
                 {"owner": f.owner, "reason": f.reason, "id": f.customer.pk if f.customer else None}
                 for f in exc.found
             ],
-        }  # fmt: skip
+        }
     return 200, LeadOut.of(lead)
 
 
@@ -537,7 +549,7 @@ def _lines(rows: Any) -> list[dict[str, Any]]:
             "unit_price": x.unit_price,
             "discount": x.discount,
             "amount": x.amount,
-        }  # fmt: skip
+        }
         for x in rows
     ]
 
@@ -569,14 +581,29 @@ class OpportunityOut(Schema):
     @staticmethod
     def of(o: Opportunity) -> dict[str, Any]:
         return {
-            "id": o.pk, "name": o.name, "customer": o.customer_id, "customer_name": o.customer.name,
-            "contact": o.contact_id, "pipeline": o.pipeline_id, "stage": o.stage_id,
-            "stage_name": o.stage.name, "probability": o.stage.probability, "outcome": o.outcome,
-            "amount": o.amount, "weighted_amount": o.weighted_amount, "opened_on": o.opened_on,
-            "expected_close_date": o.expected_close_date, "closed_on": o.closed_on,
-            "next_step": o.next_step, "lost_reason": o.lost_reason, "competitor": o.competitor,
-            "notes": o.notes, "owner": o.owner_id, "owner_name": _name(o.owner), "version": o.version,
-        }  # fmt: skip
+            "id": o.pk,
+            "name": o.name,
+            "customer": o.customer_id,
+            "customer_name": o.customer.name,
+            "contact": o.contact_id,
+            "pipeline": o.pipeline_id,
+            "stage": o.stage_id,
+            "stage_name": o.stage.name,
+            "probability": o.stage.probability,
+            "outcome": o.outcome,
+            "amount": o.amount,
+            "weighted_amount": o.weighted_amount,
+            "opened_on": o.opened_on,
+            "expected_close_date": o.expected_close_date,
+            "closed_on": o.closed_on,
+            "next_step": o.next_step,
+            "lost_reason": o.lost_reason,
+            "competitor": o.competitor,
+            "notes": o.notes,
+            "owner": o.owner_id,
+            "owner_name": _name(o.owner),
+            "version": o.version,
+        }
 
 
 class OpportunityDetailOut(OpportunityOut):
@@ -708,9 +735,13 @@ def move_opportunity(
     if stage is None:
         raise InvalidInput({"stage": [_("No such stage.")]})
     o = opportunities.move_stage(
-        o, actor=request.user, stage=stage, expected_version=payload.version,
-        lost_reason=payload.lost_reason, competitor=payload.competitor,
-    )  # fmt: skip
+        o,
+        actor=request.user,
+        stage=stage,
+        expected_version=payload.version,
+        lost_reason=payload.lost_reason,
+        competitor=payload.competitor,
+    )
     return OpportunityOut.of(o)
 
 
@@ -735,10 +766,15 @@ def opportunity_history(request: HttpRequest, opportunity_id: int) -> Any:
     o = get_visible(Opportunity, opportunity_id, request.user)
     rows = StageHistory.objects.filter(opportunity=o).select_related("stage")
     return [
-        {"stage": h.stage_id, "stage_name": h.stage.name, "entered_at": h.entered_at, "left_at": h.left_at,
-         "days": h.duration_days}
+        {
+            "stage": h.stage_id,
+            "stage_name": h.stage.name,
+            "entered_at": h.entered_at,
+            "left_at": h.left_at,
+            "days": h.duration_days,
+        }
         for h in rows
-    ]  # fmt: skip
+    ]
 
 
 @router.post(
@@ -780,13 +816,25 @@ class TaskOut(Schema):
     def of(t: Task) -> dict[str, Any]:
         start_of_today = tasks.day_bounds(clock.today())[0]
         return {
-            "id": t.pk, "kind": t.kind, "subject": t.subject, "starts_at": t.starts_at, "ends_at": t.ends_at,
-            "location": t.location, "status": t.status,
+            "id": t.pk,
+            "kind": t.kind,
+            "subject": t.subject,
+            "starts_at": t.starts_at,
+            "ends_at": t.ends_at,
+            "location": t.location,
+            "status": t.status,
             "overdue": t.status == "open" and t.starts_at < start_of_today,
-            "done_at": t.done_at, "notes": t.notes, "customer": t.customer_id, "contact": t.contact_id,
-            "lead": t.lead_id, "opportunity": t.opportunity_id, "activity": t.activity_id,
-            "owner": t.owner_id, "owner_name": _name(t.owner), "version": t.version,
-        }  # fmt: skip
+            "done_at": t.done_at,
+            "notes": t.notes,
+            "customer": t.customer_id,
+            "contact": t.contact_id,
+            "lead": t.lead_id,
+            "opportunity": t.opportunity_id,
+            "activity": t.activity_id,
+            "owner": t.owner_id,
+            "owner_name": _name(t.owner),
+            "version": t.version,
+        }
 
 
 class TaskIn(Strict):
@@ -910,10 +958,16 @@ class InstalmentOut(Schema):
     @staticmethod
     def of(i: Instalment, today: dt.date) -> dict[str, Any]:
         return {
-            "id": i.pk, "number": i.number, "due_date": i.due_date, "amount": i.amount,
-            "paid_amount": i.paid_amount, "outstanding": i.outstanding, "status": i.status_on(today),
-            "reminder_days": i.reminder_days, "version": i.version,
-        }  # fmt: skip
+            "id": i.pk,
+            "number": i.number,
+            "due_date": i.due_date,
+            "amount": i.amount,
+            "paid_amount": i.paid_amount,
+            "outstanding": i.outstanding,
+            "status": i.status_on(today),
+            "reminder_days": i.reminder_days,
+            "version": i.version,
+        }
 
 
 class OrderOut(Schema):
@@ -949,12 +1003,23 @@ class OrderOut(Schema):
 
         data = {f: getattr(o, f) for f in orders.WRITABLE_FIELDS if f != "contact"}
         data.update(
-            id=o.pk, number=o.number, customer=o.customer_id, customer_name=o.customer.name,
-            contact=o.contact_id, opportunity=o.opportunity_id, status=o.status, total=o.total,
-            currency=currency(), confirmed_on=o.confirmed_on, delivered_on=o.delivered_on,
-            cancelled_on=o.cancelled_on, cancel_reason=o.cancel_reason, owner=o.owner_id,
-            owner_name=_name(o.owner), version=o.version,
-        )  # fmt: skip
+            id=o.pk,
+            number=o.number,
+            customer=o.customer_id,
+            customer_name=o.customer.name,
+            contact=o.contact_id,
+            opportunity=o.opportunity_id,
+            status=o.status,
+            total=o.total,
+            currency=currency(),
+            confirmed_on=o.confirmed_on,
+            delivered_on=o.delivered_on,
+            cancelled_on=o.cancelled_on,
+            cancel_reason=o.cancel_reason,
+            owner=o.owner_id,
+            owner_name=_name(o.owner),
+            version=o.version,
+        )
         return data
 
 
@@ -1194,12 +1259,23 @@ class PaymentOut(Schema):
     @staticmethod
     def of(p: Payment) -> dict[str, Any]:
         return {
-            "id": p.pk, "order": p.order_id, "order_number": p.order.number, "instalment": p.instalment_id,
-            "customer": p.customer_id, "received_on": p.received_on, "amount": p.amount, "method": p.method,
-            "reference": p.reference, "status": p.status, "reversed_on": p.reversed_on,
-            "reversal_reason": p.reversal_reason, "notes": p.notes, "owner": p.owner_id,
-            "owner_name": _name(p.owner), "version": p.version,
-        }  # fmt: skip
+            "id": p.pk,
+            "order": p.order_id,
+            "order_number": p.order.number,
+            "instalment": p.instalment_id,
+            "customer": p.customer_id,
+            "received_on": p.received_on,
+            "amount": p.amount,
+            "method": p.method,
+            "reference": p.reference,
+            "status": p.status,
+            "reversed_on": p.reversed_on,
+            "reversal_reason": p.reversal_reason,
+            "notes": p.notes,
+            "owner": p.owner_id,
+            "owner_name": _name(p.owner),
+            "version": p.version,
+        }
 
 
 class PaymentIn(Strict):
@@ -1333,7 +1409,7 @@ def list_receivables(
                 "amount": r.amount,
                 "days_overdue": r.days_overdue,
                 "bucket": r.bucket,
-            }  # fmt: skip
+            }
             for r in ageing.rows
         ],
     }

@@ -90,6 +90,7 @@ TASK_SUBJECTS = [
 ]
 LOST_REASONS = ["价格过高", "选择了竞争对手", "预算取消", "需求变化", "Price", "No decision"]
 COMPETITORS = ["华为", "新华三", "锐捷", "Cisco", ""]
+DEAL_WORDS = ["年度采购", "新项目", "扩容", "Upgrade", "续约"]
 CHUNK = 500
 
 
@@ -139,7 +140,7 @@ def _catalogue(ctx: DemoContext) -> list[Product]:
                         "list_price": Decimal(price),
                         "cost": Decimal(cost),
                     },
-                )  # fmt: skip
+                )
             )
     return made
 
@@ -168,7 +169,7 @@ class _Writer:
                         version=1,
                         changes={"demo": [None, True]},
                         batch=self.batch,
-                    )  # fmt: skip
+                    )
                     for o in chunk
                 ]
             )
@@ -184,30 +185,57 @@ def _lines(
         discount = Decimal(rng.choice([0, 0, 0, 5, 10, 15]))
         price = product.list_price
         lines.append(
-            model(**{parent: owner_obj}, product=product, quantity=quantity, unit_price=price, discount=discount,
-                  amount=line_amount(quantity, price, discount), position=position)
-        )  # fmt: skip
+            model(
+                **{parent: owner_obj},
+                product=product,
+                quantity=quantity,
+                unit_price=price,
+                discount=discount,
+                amount=line_amount(quantity, price, discount),
+                position=position,
+            )
+        )
     return lines
 
 
-def _orders(rng: random.Random, buyers: list[Customer], catalogue: list[Product], today: dt.date,
-            writer: _Writer, counts: dict[str, int], ctx: DemoContext) -> None:  # fmt: skip
+def _orders(
+    rng: random.Random,
+    buyers: list[Customer],
+    catalogue: list[Product],
+    today: dt.date,
+    writer: _Writer,
+    counts: dict[str, int],
+    ctx: DemoContext,
+) -> None:
     orders: list[Order] = []
     lines_by_order: list[list[OrderLine]] = []
     for index, customer in enumerate(buyers):
         for n in range(rng.choice([1, 1, 2, 2, 3, 4, 6])):
             order_date = today - dt.timedelta(days=rng.randint(0, 364))
             roll = rng.random()
-            status = "cancelled" if roll < 0.05 else "draft" if roll < 0.08 and (today - order_date).days < 30 else (
-                "delivered" if (today - order_date).days > 20 and rng.random() < 0.7 else "confirmed")  # fmt: skip
+            status = (
+                "cancelled"
+                if roll < 0.05
+                else "draft"
+                if roll < 0.08 and (today - order_date).days < 30
+                else (
+                    "delivered"
+                    if (today - order_date).days > 20 and rng.random() < 0.7
+                    else "confirmed"
+                )
+            )
             order = Order(
-                number=f"SO{order_date:%Y%m%d}-{index:05d}{n}", customer=customer, owner=customer.owner,
-                department_id=customer.owner.department_id, order_date=order_date, status=status,
+                number=f"SO{order_date:%Y%m%d}-{index:05d}{n}",
+                customer=customer,
+                owner=customer.owner,
+                department_id=customer.owner.department_id,
+                order_date=order_date,
+                status=status,
                 confirmed_on=order_date if status != "draft" else None,
                 delivered_on=order_date + dt.timedelta(days=7) if status == "delivered" else None,
                 cancelled_on=order_date + dt.timedelta(days=3) if status == "cancelled" else None,
                 cancel_reason="客户取消" if status == "cancelled" else "",
-            )  # fmt: skip
+            )
             if rng.random() < 0.25:
                 order.contract_number = f"HT{order_date:%Y}{index:05d}{n}"
                 order.signed_on = order_date
@@ -236,8 +264,11 @@ def _orders(rng: random.Random, buyers: list[Customer], catalogue: list[Product]
         if order.status not in ("confirmed", "delivered"):
             continue
         age = (today - order.order_date).days
-        share = rng.choices([Decimal(1), Decimal("0.5"), Decimal(0)], weights=[70, 20, 10])[0] if age > 30 else (
-            rng.choice([Decimal(0), Decimal(1)]))  # fmt: skip
+        share = (
+            rng.choices([Decimal(1), Decimal("0.5"), Decimal(0)], weights=[70, 20, 10])[0]
+            if age > 30
+            else (rng.choice([Decimal(0), Decimal(1)]))
+        )
         if rng.random() < 0.35 and order.total >= 1000:
             parts = rng.choice([2, 3])
             amount = (order.total / parts).quantize(Decimal("0.01"))
@@ -287,18 +318,37 @@ def _orders(rng: random.Random, buyers: list[Customer], catalogue: list[Product]
     counts["payments"] += len(payments)
 
 
-def _payment(rng: random.Random, order: Order, amount: Decimal, received: dt.date, today: dt.date,
-             instalment: Instalment | None = None) -> Payment:  # fmt: skip
+def _payment(
+    rng: random.Random,
+    order: Order,
+    amount: Decimal,
+    received: dt.date,
+    today: dt.date,
+    instalment: Instalment | None = None,
+) -> Payment:
     return Payment(
-        order=order, instalment=instalment, customer_id=order.customer_id, owner=order.owner,
-        department_id=order.department_id, received_on=min(received, today), amount=amount,
-        method=rng.choices(["bank", "alipay", "wechat", "cash", "cheque"], weights=[60, 15, 15, 5, 5])[0],
+        order=order,
+        instalment=instalment,
+        customer_id=order.customer_id,
+        owner=order.owner,
+        department_id=order.department_id,
+        received_on=min(received, today),
+        amount=amount,
+        method=rng.choices(
+            ["bank", "alipay", "wechat", "cash", "cheque"], weights=[60, 15, 15, 5, 5]
+        )[0],
         reference=f"TX{order.pk:07d}{rng.randrange(1000):03d}",
-    )  # fmt: skip
+    )
 
 
-def _opportunities(rng: random.Random, customers: list[Customer], catalogue: list[Product], today: dt.date,
-                   writer: _Writer, counts: dict[str, int]) -> None:  # fmt: skip
+def _opportunities(
+    rng: random.Random,
+    customers: list[Customer],
+    catalogue: list[Product],
+    today: dt.date,
+    writer: _Writer,
+    counts: dict[str, int],
+) -> None:
     pipeline = pipelines.default_pipeline()
     stages = list(Stage.objects.filter(pipeline=pipeline).order_by("position"))
     open_stages = [s for s in stages if s.kind == "open"]
@@ -316,14 +366,22 @@ def _opportunities(rng: random.Random, customers: list[Customer], catalogue: lis
             path = [*path, ends[kind]]
             closed = min(opened + dt.timedelta(days=rng.randint(10, 90)), today)
         opportunity = Opportunity(
-            name=f"{customer.name[:40]} · {rng.choice(['年度采购', '新项目', '扩容', 'Upgrade', '续约'])}",
-            customer=customer, owner=customer.owner, department_id=customer.owner.department_id,
-            pipeline=pipeline, stage=path[-1], outcome=kind, opened_on=opened, closed_on=closed,
+            name=f"{customer.name[:40]} · {rng.choice(DEAL_WORDS)}",
+            customer=customer,
+            owner=customer.owner,
+            department_id=customer.owner.department_id,
+            pipeline=pipeline,
+            stage=path[-1],
+            outcome=kind,
+            opened_on=opened,
+            closed_on=closed,
             expected_close_date=(closed or today + dt.timedelta(days=rng.randint(0, 120))),
             lost_reason=rng.choice(LOST_REASONS) if kind == "lost" else "",
             competitor=rng.choice(COMPETITORS) if kind == "lost" else "",
-            next_step=rng.choice(["安排演示", "发送方案", "商务谈判", ""]) if kind == "open" else "",
-        )  # fmt: skip
+            next_step=rng.choice(["安排演示", "发送方案", "商务谈判", ""])
+            if kind == "open"
+            else "",
+        )
         lines = _lines(rng, catalogue, OpportunityLine, "opportunity", opportunity)
         opportunity.amount = sum((line.amount for line in lines), Decimal("0"))
         opportunities.append(opportunity)
@@ -361,7 +419,7 @@ def _leads(
 ) -> None:
     owners = ctx.sales_reps
     leads = []
-    for i in range(200):
+    for _i in range(200):
         owner = rng.choice(owners) if rng.random() < 0.85 else None
         status = rng.choices(
             ["new", "contacted", "qualified", "disqualified"], weights=[35, 30, 20, 15]
@@ -380,22 +438,40 @@ def _leads(
                 else "",
                 owner=owner,
                 department_id=owner.department_id if owner else None,
-            )  # fmt: skip
+            )
         )
     writer.create(Lead, leads)
     counts["leads"] += len(leads)
 
 
-def _tasks(rng: random.Random, ctx: DemoContext, customers: list[Customer], today: dt.date,
-           writer: _Writer, counts: dict[str, int]) -> None:  # fmt: skip
+def _tasks(
+    rng: random.Random,
+    ctx: DemoContext,
+    customers: list[Customer],
+    today: dt.date,
+    writer: _Writer,
+    counts: dict[str, int],
+) -> None:
     by_owner: dict[int, list[Customer]] = defaultdict(list)
     for customer in customers:
         by_owner[customer.owner_id].append(customer)
     tasks = []
     for user in [*ctx.sales_reps, *[u for k, u in ctx.users.items() if k.startswith("manager")]]:
         mine = by_owner.get(user.pk) or customers
-        for offset, status in [(-5, "open"), (-2, "open"), (-1, "open"), (0, "open"), (0, "open"), (0, "open"),
-                               (1, "open"), (3, "open"), (6, "open"), (9, "open"), (-10, "done"), (-20, "done")]:  # fmt: skip
+        for offset, status in [
+            (-5, "open"),
+            (-2, "open"),
+            (-1, "open"),
+            (0, "open"),
+            (0, "open"),
+            (0, "open"),
+            (1, "open"),
+            (3, "open"),
+            (6, "open"),
+            (9, "open"),
+            (-10, "done"),
+            (-20, "done"),
+        ]:
             starts = timezone.make_aware(
                 dt.datetime.combine(
                     today + dt.timedelta(days=offset), dt.time(rng.choice([9, 10, 14, 16]))
@@ -413,7 +489,7 @@ def _tasks(rng: random.Random, ctx: DemoContext, customers: list[Customer], toda
                     customer=rng.choice(mine),
                     owner=user,
                     department_id=user.department_id,
-                )  # fmt: skip
+                )
             )
     writer.create(Task, tasks)
     counts["tasks"] += len(tasks)

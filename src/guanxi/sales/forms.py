@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import Department, User
-
 from guanxi.core.services.records import may_hand_over_to
 from guanxi.customers import reference
 from guanxi.customers.models import Customer, Source
@@ -102,9 +101,19 @@ class LeadForm(RecordForm):
     owner = forms.TypedChoiceField(label=_("owner"), required=False, coerce=int, empty_value=None)
 
     service_fields = (
-        "company", "contact_name", "contact_title", "phone", "email", "source", "province",
-        "industry", "estimated_value", "status", "disqualify_reason", "notes",
-    )  # fmt: skip
+        "company",
+        "contact_name",
+        "contact_title",
+        "phone",
+        "email",
+        "source",
+        "province",
+        "industry",
+        "estimated_value",
+        "status",
+        "disqualify_reason",
+        "notes",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,7 +122,7 @@ class LeadForm(RecordForm):
         if self.instance is not None:
             del self.fields["owner"]
         else:
-            self.fields["owner"].choices = [("", _("Me"))] + owner_choices(self.user)
+            self.fields["owner"].choices = [("", _("Me")), *owner_choices(self.user)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -151,7 +160,7 @@ class OpportunityForm(RecordForm):
             del self.fields["owner"]
         else:
             self.fields["customer"].queryset = visible_customers(self.user)
-            self.fields["owner"].choices = [("", _("Me"))] + owner_choices(self.user)
+            self.fields["owner"].choices = [("", _("Me")), *owner_choices(self.user)]
 
 
 class StageMoveForm(forms.Form):
@@ -192,9 +201,14 @@ class TaskForm(RecordForm):
 class LogActivityForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("type"),
-        choices=[("call", _("Call (电话)")), ("visit", _("Visit (拜访)")), ("email", _("Email (邮件)")),
-                 ("meeting", _("Meeting (会议)")), ("note", _("Note (备注)"))],
-    )  # fmt: skip
+        choices=[
+            ("call", _("Call (电话)")),
+            ("visit", _("Visit (拜访)")),
+            ("email", _("Email (邮件)")),
+            ("meeting", _("Meeting (会议)")),
+            ("note", _("Note (备注)")),
+        ],
+    )
     subject = forms.CharField(label=_("subject"), max_length=200, required=False)
     outcome = forms.CharField(
         label=_("outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -221,9 +235,16 @@ class OrderForm(RecordForm):
     )
 
     service_fields = (
-        "order_date", "contract_number", "signed_on", "contract_start", "contract_end",
-        "customer_signatory", "our_signatory", "expiry_reminder_days", "notes",
-    )  # fmt: skip
+        "order_date",
+        "contract_number",
+        "signed_on",
+        "contract_start",
+        "contract_end",
+        "customer_signatory",
+        "our_signatory",
+        "expiry_reminder_days",
+        "notes",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -295,7 +316,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "-")] + owner_choices(user)
+        self.fields["owner"].choices = [("", "-"), *owner_choices(user)]
 
 
 class ImportForm(forms.Form):

@@ -52,10 +52,14 @@ def _remind(key: str, owner: Any, subject: str, day: dt.date, values: dict[str, 
                 actor=None,
                 check_scope=False,
                 values={
-                    "kind": TaskKind.REMINDER, "subject": subject[:200], "starts_at": starts,
-                    "owner": owner, "reminder_key": key, **values,
+                    "kind": TaskKind.REMINDER,
+                    "subject": subject[:200],
+                    "starts_at": starts,
+                    "owner": owner,
+                    "reminder_key": key,
+                    **values,
                 },
-            )  # fmt: skip
+            )
     except IntegrityError:  # the same reminder created by a parallel run
         return False
     return True
@@ -68,21 +72,23 @@ def send_reminders(day: dt.date) -> dict[str, int]:
 
     sent = {"instalments": 0, "contracts": 0}
     horizon = day + dt.timedelta(days=90)
-    due = (
-        Instalment.objects.filter(
-            order__status__in=REVENUE_STATUSES, order__deleted_at__isnull=True,
-            paid_amount__lt=F("amount"), due_date__gte=day, due_date__lte=horizon,
-        )
-        .select_related("order__owner", "order__customer")
-    )  # fmt: skip
+    due = Instalment.objects.filter(
+        order__status__in=REVENUE_STATUSES,
+        order__deleted_at__isnull=True,
+        paid_amount__lt=F("amount"),
+        due_date__gte=day,
+        due_date__lte=horizon,
+    ).select_related("order__owner", "order__customer")
     for instalment in due:
         if (instalment.due_date - day).days > instalment.reminder_days:
             continue
         order = instalment.order
         subject = _("Payment due %(date)s: %(order)s #%(n)s, %(amount)s") % {
-            "date": instalment.due_date.isoformat(), "order": order.number, "n": instalment.number,
+            "date": instalment.due_date.isoformat(),
+            "order": order.number,
+            "n": instalment.number,
             "amount": instalment.amount - instalment.paid_amount,
-        }  # fmt: skip
+        }
         if _remind(
             f"instalment:{instalment.pk}", order.owner, subject, day, {"customer": order.customer}
         ):
@@ -96,8 +102,9 @@ def send_reminders(day: dt.date) -> dict[str, int]:
         if (order.contract_end - day).days > order.expiry_reminder_days:
             continue
         subject = _("Contract %(number)s ends %(date)s") % {
-            "number": order.contract_number or order.number, "date": order.contract_end.isoformat(),
-        }  # fmt: skip
+            "number": order.contract_number or order.number,
+            "date": order.contract_end.isoformat(),
+        }
         if _remind(
             f"contract:{order.pk}:{order.contract_end.isoformat()}",
             order.owner,

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import calendar as calendar_module
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -370,9 +370,12 @@ class OpportunityEdit(generic.ObjectEditView):
         owner_id = form.cleaned_data.get("owner")
         owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id else None
         return opportunities.create_opportunity(
-            actor=self.request.user, customer=form.cleaned_data["customer"], values=form.values(),
-            owner=owner, lines=forms.parse_lines(self.request.POST) or None,
-        )  # fmt: skip
+            actor=self.request.user,
+            customer=form.cleaned_data["customer"],
+            values=form.values(),
+            owner=owner,
+            lines=forms.parse_lines(self.request.POST) or None,
+        )
 
     def update(self, obj: Any, form: Any, version: int) -> Opportunity:
         values = form.values()
@@ -406,10 +409,13 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         moved = opportunities.move_stage(
-            opportunity, actor=request.user, stage=form.cleaned_data["stage"],
+            opportunity,
+            actor=request.user,
+            stage=form.cleaned_data["stage"],
             expected_version=form.cleaned_data.get("version"),
-            lost_reason=form.cleaned_data.get("lost_reason", ""), competitor=form.cleaned_data.get("competitor", ""),
-        )  # fmt: skip
+            lost_reason=form.cleaned_data.get("lost_reason", ""),
+            competitor=form.cleaned_data.get("competitor", ""),
+        )
     except StaleVersion as exc:
         if wants_json:
             return JsonResponse({"detail": str(exc), "version": exc.current_version}, status=409)
@@ -448,9 +454,11 @@ def opportunity_lines(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_visible(Opportunity, pk, request.user, CHANGE)
     try:
         opportunities.replace_lines(
-            opportunity, actor=request.user, lines=forms.parse_lines(request.POST),
+            opportunity,
+            actor=request.user,
+            lines=forms.parse_lines(request.POST),
             expected_version=int(request.POST.get("version") or 0) or None,
-        )  # fmt: skip
+        )
     except (InvalidInput, StaleVersion) as exc:
         _error_messages(request, exc)
     else:
@@ -489,9 +497,14 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sales/board.html",
-        {"pipeline": pipeline, "pipelines": visible_pipelines, "columns": columns, "currency": currency(),
-         "move_url": reverse("sales:opportunity_move", args=[0]).replace("/0/", "/{id}/")},
-    )  # fmt: skip
+        {
+            "pipeline": pipeline,
+            "pipelines": visible_pipelines,
+            "columns": columns,
+            "currency": currency(),
+            "move_url": reverse("sales:opportunity_move", args=[0]).replace("/0/", "/{id}/"),
+        },
+    )
 
 
 # ---------------------------------------------------------------- tasks and calendar
@@ -644,13 +657,20 @@ def calendar(request: HttpRequest) -> HttpResponse:
         request,
         "sales/calendar.html",
         {
-            "view": view, "start": start, "end": end - dt.timedelta(days=1), "previous": previous,
-            "following": following, "days": [(d, by_day.get(d, [])) for d in days_list], "weeks": weeks,
-            "lead_blank": range(lead_blank), "today": clock.today(),
+            "view": view,
+            "start": start,
+            "end": end - dt.timedelta(days=1),
+            "previous": previous,
+            "following": following,
+            "days": [(d, by_day.get(d, [])) for d in days_list],
+            "weeks": weeks,
+            "lead_blank": range(lead_blank),
+            "today": clock.today(),
             "users": User.objects.filter(is_active=True).order_by("username"),
-            "teams": Department.objects.all(), "params": request.GET,
+            "teams": Department.objects.all(),
+            "params": request.GET,
         },
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------- orders and payments
@@ -769,9 +789,11 @@ class OrderEdit(generic.ObjectEditView):
 
     def create(self, form: Any) -> Order:
         return orders.create_order(
-            actor=self.request.user, customer=form.cleaned_data["customer"], values=form.values(),
+            actor=self.request.user,
+            customer=form.cleaned_data["customer"],
+            values=form.values(),
             lines=forms.parse_lines(self.request.POST),
-        )  # fmt: skip
+        )
 
     def update(self, obj: Any, form: Any, version: int) -> Order:
         return orders.update_order(
@@ -995,9 +1017,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = importing.import_orders(
-                upload.read(), filename=upload.name, actor=request.user,
-                dry_run=form.cleaned_data["dry_run"], skip_invalid=form.cleaned_data["skip_invalid"],
-            )  # fmt: skip
+                upload.read(),
+                filename=upload.name,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
+            )
         except InvalidInput as exc:
             for errors in exc.errors.values():
                 for error in errors:

@@ -47,18 +47,30 @@ class Order(OwnedRecord):
         related_name="orders",
     )
     contact = models.ForeignKey(
-        "customers.Contact", verbose_name=_("contact"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="orders",
-    )  # fmt: skip
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
     opportunity = models.ForeignKey(
-        "sales.Opportunity", verbose_name=_("opportunity"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="orders",
-    )  # fmt: skip
+        "sales.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     order_date = models.DateField(_("order date"), db_index=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.DRAFT,
-        editable=False, db_index=True,
-    )  # fmt: skip
+        _("status"),
+        max_length=10,
+        choices=OrderStatus.choices,
+        default=OrderStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
     total = money(_("total"), default=Decimal("0"), editable=False)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True, editable=False)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True, editable=False)
@@ -173,9 +185,12 @@ class Instalment(SoftDeleteRecord):
     paid_amount = money(_("paid"), default=Decimal("0"), editable=False)
     #: Kept current by the payments and the daily job; :meth:`status_on` is the truth on any day.
     status = models.CharField(
-        _("status"), max_length=12, choices=InstalmentStatus.choices,
-        default=InstalmentStatus.PENDING, editable=False,
-    )  # fmt: skip
+        _("status"),
+        max_length=12,
+        choices=InstalmentStatus.choices,
+        default=InstalmentStatus.PENDING,
+        editable=False,
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True, default="")
 
     audit_exclude = SoftDeleteRecord.audit_exclude | {"status"}
@@ -246,14 +261,21 @@ class Payment(OwnedRecord):
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments"
     )
     instalment = models.ForeignKey(
-        Instalment, verbose_name=_("instalment"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="payments",
-    )  # fmt: skip
+        Instalment,
+        verbose_name=_("instalment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
     #: The order's customer, kept so the 360° page and a merge find payments directly.
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
-        related_name="payments", editable=False,
-    )  # fmt: skip
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+        editable=False,
+    )
     received_on = models.DateField(_("date received"), db_index=True)
     amount = money(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
     method = models.CharField(
@@ -261,9 +283,13 @@ class Payment(OwnedRecord):
     )
     reference = models.CharField(_("reference"), max_length=100, blank=True, default="")
     status = models.CharField(
-        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.VALID,
-        editable=False, db_index=True,
-    )  # fmt: skip
+        _("status"),
+        max_length=10,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.VALID,
+        editable=False,
+        db_index=True,
+    )
     reversed_on = models.DateField(_("reversed on"), null=True, blank=True, editable=False)
     reversal_reason = models.CharField(
         _("reason reversed"), max_length=300, blank=True, default="", editable=False

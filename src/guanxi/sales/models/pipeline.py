@@ -130,9 +130,13 @@ class Opportunity(OwnedRecord):
         related_name="opportunities",
     )
     contact = models.ForeignKey(
-        "customers.Contact", verbose_name=_("contact"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="opportunities",
-    )  # fmt: skip
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+    )
     pipeline = models.ForeignKey(
         Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="opportunities"
     )
@@ -141,9 +145,13 @@ class Opportunity(OwnedRecord):
     )
     #: The stage's kind, kept by the services so constraints and reports need no join.
     outcome = models.CharField(
-        _("outcome"), max_length=10, choices=StageKind.choices, default=StageKind.OPEN,
-        editable=False, db_index=True,
-    )  # fmt: skip
+        _("outcome"),
+        max_length=10,
+        choices=StageKind.choices,
+        default=StageKind.OPEN,
+        editable=False,
+        db_index=True,
+    )
     amount = money(_("amount"), default=Decimal("0"))
     opened_on = models.DateField(_("opened on"))
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
@@ -205,9 +213,12 @@ class LineFields(models.Model):
     )
     unit_price = money(_("unit price"), validators=[MinValueValidator(0)])
     discount = models.DecimalField(
-        _("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )  # fmt: skip
+    )
     amount = money(_("amount"), default=Decimal("0"), editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -275,9 +286,13 @@ class StageHistory(SoftDeleteRecord):
     entered_at = models.DateTimeField(_("entered"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     moved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("moved by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta(SoftDeleteRecord.Meta):
         verbose_name = _("stage history")

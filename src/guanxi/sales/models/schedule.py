@@ -48,25 +48,46 @@ class Task(OwnedRecord):
     done_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True, default="")
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="sales_tasks",
-    )  # fmt: skip
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sales_tasks",
+    )
     contact = models.ForeignKey(
-        "customers.Contact", verbose_name=_("contact"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="sales_tasks",
-    )  # fmt: skip
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sales_tasks",
+    )
     lead = models.ForeignKey(
-        "sales.Lead", verbose_name=_("lead"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="tasks",
-    )  # fmt: skip
+        "sales.Lead",
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
     opportunity = models.ForeignKey(
-        "sales.Opportunity", verbose_name=_("opportunity"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="tasks",
-    )  # fmt: skip
+        "sales.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
     activity = models.ForeignKey(
-        "customers.Activity", verbose_name=_("logged activity"), null=True, blank=True,
-        editable=False, on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        "customers.Activity",
+        verbose_name=_("logged activity"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     #: What a reminder task is about ("instalment:12", "contract:7"): one reminder per subject.
     reminder_key = models.CharField(max_length=60, blank=True, default="", editable=False)
 

@@ -39,31 +39,79 @@ from guanxi.sales.services import payments as payment_services
 from guanxi.sales.services.common import CENT
 
 FIELDS: tuple[str, ...] = (
-    "order_number", "customer", "order_date", "status", "product", "quantity", "unit_price",
-    "discount", "owner", "contract_number", "contract_end", "payment_date", "payment_amount",
-    "payment_method", "payment_reference",
-)  # fmt: skip
+    "order_number",
+    "customer",
+    "order_date",
+    "status",
+    "product",
+    "quantity",
+    "unit_price",
+    "discount",
+    "owner",
+    "contract_number",
+    "contract_end",
+    "payment_date",
+    "payment_amount",
+    "payment_method",
+    "payment_reference",
+)
 REQUIRED = ("order_number", "customer", "order_date")
 ALIASES: dict[str, str] = {
-    "订单号": "order_number", "订单编号": "order_number", "单号": "order_number", "order": "order_number",
-    "order no": "order_number", "客户": "customer", "客户名称": "customer", "客户编号": "customer",
-    "customer name": "customer", "customer code": "customer", "下单日期": "order_date",
-    "订单日期": "order_date", "日期": "order_date", "date": "order_date", "状态": "status",
-    "订单状态": "status", "产品": "product", "产品编码": "product", "产品编号": "product",
-    "product code": "product", "sku": "product", "数量": "quantity", "qty": "quantity",
-    "单价": "unit_price", "price": "unit_price", "折扣": "discount", "折扣率": "discount",
-    "负责人": "owner", "销售": "owner", "合同编号": "contract_number", "合同号": "contract_number",
-    "合同结束": "contract_end", "合同到期": "contract_end", "回款日期": "payment_date",
-    "回款金额": "payment_amount", "回款方式": "payment_method", "付款方式": "payment_method",
-    "回款单号": "payment_reference", "流水号": "payment_reference",
-}  # fmt: skip
+    "订单号": "order_number",
+    "订单编号": "order_number",
+    "单号": "order_number",
+    "order": "order_number",
+    "order no": "order_number",
+    "客户": "customer",
+    "客户名称": "customer",
+    "客户编号": "customer",
+    "customer name": "customer",
+    "customer code": "customer",
+    "下单日期": "order_date",
+    "订单日期": "order_date",
+    "日期": "order_date",
+    "date": "order_date",
+    "状态": "status",
+    "订单状态": "status",
+    "产品": "product",
+    "产品编码": "product",
+    "产品编号": "product",
+    "product code": "product",
+    "sku": "product",
+    "数量": "quantity",
+    "qty": "quantity",
+    "单价": "unit_price",
+    "price": "unit_price",
+    "折扣": "discount",
+    "折扣率": "discount",
+    "负责人": "owner",
+    "销售": "owner",
+    "合同编号": "contract_number",
+    "合同号": "contract_number",
+    "合同结束": "contract_end",
+    "合同到期": "contract_end",
+    "回款日期": "payment_date",
+    "回款金额": "payment_amount",
+    "回款方式": "payment_method",
+    "付款方式": "payment_method",
+    "回款单号": "payment_reference",
+    "流水号": "payment_reference",
+}
 STATUS_WORDS = {
-    "confirmed": OrderStatus.CONFIRMED, "已确认": OrderStatus.CONFIRMED, "确认": OrderStatus.CONFIRMED,
-    "delivered": OrderStatus.DELIVERED, "已交付": OrderStatus.DELIVERED, "已发货": OrderStatus.DELIVERED,
-    "完成": OrderStatus.DELIVERED, "cancelled": OrderStatus.CANCELLED, "canceled": OrderStatus.CANCELLED,
-    "已取消": OrderStatus.CANCELLED, "取消": OrderStatus.CANCELLED, "draft": OrderStatus.DRAFT,
+    "confirmed": OrderStatus.CONFIRMED,
+    "已确认": OrderStatus.CONFIRMED,
+    "确认": OrderStatus.CONFIRMED,
+    "delivered": OrderStatus.DELIVERED,
+    "已交付": OrderStatus.DELIVERED,
+    "已发货": OrderStatus.DELIVERED,
+    "完成": OrderStatus.DELIVERED,
+    "cancelled": OrderStatus.CANCELLED,
+    "canceled": OrderStatus.CANCELLED,
+    "已取消": OrderStatus.CANCELLED,
+    "取消": OrderStatus.CANCELLED,
+    "draft": OrderStatus.DRAFT,
     "草稿": OrderStatus.DRAFT,
-}  # fmt: skip
+}
 
 
 def _method_lookup() -> dict[str, str]:
@@ -102,10 +150,14 @@ class ImportResult:
 
     def counts(self) -> dict[str, int]:
         return {
-            "total": self.total, "orders": self.orders, "created": self.created,
-            "unchanged": self.unchanged, "skipped": self.skipped, "payments": self.payments,
+            "total": self.total,
+            "orders": self.orders,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "payments": self.payments,
             "bad_rows": len(self.bad_lines),
-        }  # fmt: skip
+        }
 
 
 @dataclass
@@ -196,7 +248,7 @@ class _Lookups:
             )
         )
 
-    def customer(self, text: str) -> Customer | None | str:
+    def customer(self, text: str) -> Customer | str | None:
         if text in self.by_code:
             return self.by_code[text]
         found = self.by_name.get(normalise.name_key(text), [])
@@ -218,7 +270,11 @@ def _parse(table: Table, colmap: imports.ColumnMap, actor: Any) -> list[_Order]:
         errors: list[RowError] = []
 
         def bad(
-            name: str, reason: str, raw: dict[str, str] = raw, errors: list[RowError] = errors
+            name: str,
+            reason: str,
+            raw: dict[str, str] = raw,
+            errors: list[RowError] = errors,
+            line: int = line,
         ) -> None:
             errors.append(RowError(line, headers.get(name, name), raw.get(name, ""), reason))
 
@@ -384,9 +440,12 @@ def import_orders(
         result.created = len(fresh)
         return _with_error_file(result, table)
     batch = ImportBatch.objects.create(
-        kind="orders", actor=actor if getattr(actor, "pk", None) else None,
-        file_name=filename[:255], file_sha256=imports.sha256(data), status="running",
-    )  # fmt: skip
+        kind="orders",
+        actor=actor if getattr(actor, "pk", None) else None,
+        file_name=filename[:255],
+        file_sha256=imports.sha256(data),
+        status="running",
+    )
     result.batch_id = batch.pk
     if result.errors and not skip_invalid:
         _finish(batch, result, "failed", table)
@@ -414,9 +473,20 @@ def _write(order: _Order, actor: Any, batch: ImportBatch, result: ImportResult) 
     if order.contract_end:
         values["contract_end"] = order.contract_end
     created = order_services.create_order(
-        actor=actor, customer=order.customer, values=values, owner=order.owner, batch=batch,
-        lines=[{k: v for k, v in item.items() if k in {"product", "quantity", "unit_price", "discount"}} for item in order.items],
-    )  # fmt: skip
+        actor=actor,
+        customer=order.customer,
+        values=values,
+        owner=order.owner,
+        batch=batch,
+        lines=[
+            {
+                k: v
+                for k, v in item.items()
+                if k in {"product", "quantity", "unit_price", "discount"}
+            }
+            for item in order.items
+        ],
+    )
     if order.status in (OrderStatus.CONFIRMED, OrderStatus.DELIVERED):
         created = order_services.confirm_order(created, actor=actor, on=order.order_date)
         if order.status == OrderStatus.DELIVERED:
@@ -427,12 +497,17 @@ def _write(order: _Order, actor: Any, batch: ImportBatch, result: ImportResult) 
         )
     for payment in order.payments:
         payment_services.record_payment(
-            actor=actor, order=created, owner=order.owner, batch=batch,
+            actor=actor,
+            order=created,
+            owner=order.owner,
+            batch=batch,
             values={
-                "amount": payment["amount"], "received_on": payment["received_on"] or order.order_date,
-                "method": payment["method"], "reference": payment["reference"],
+                "amount": payment["amount"],
+                "received_on": payment["received_on"] or order.order_date,
+                "method": payment["method"],
+                "reference": payment["reference"],
             },
-        )  # fmt: skip
+        )
         result.payments += 1
     result.created += 1
 
@@ -475,12 +550,22 @@ def error_file_from_batch(batch: ImportBatch, fmt: str) -> bytes:
 def template_file(fmt: str) -> bytes:
     """An import template: the headers and two example rows (one line with a payment)."""
     examples = [
-        {"order_number": "SO-2025-001", "customer": "C00000001", "order_date": "2025-03-15",
-         "status": "delivered", "product": "P-100", "quantity": "2", "unit_price": "1000",
-         "discount": "5", "payment_date": "2025-04-01", "payment_amount": "1900",
-         "payment_method": "bank", "payment_reference": "TX-1"},
+        {
+            "order_number": "SO-2025-001",
+            "customer": "C00000001",
+            "order_date": "2025-03-15",
+            "status": "delivered",
+            "product": "P-100",
+            "quantity": "2",
+            "unit_price": "1000",
+            "discount": "5",
+            "payment_date": "2025-04-01",
+            "payment_amount": "1900",
+            "payment_method": "bank",
+            "payment_reference": "TX-1",
+        },
         {"order_number": "SO-2025-001", "product": "S-1", "quantity": "1"},
-    ]  # fmt: skip
+    ]
     return exports.write(
         fmt, list(FIELDS), [[e.get(f, "") for f in FIELDS] for e in examples], "orders"
     )

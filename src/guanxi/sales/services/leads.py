@@ -24,9 +24,20 @@ from guanxi.sales.services import opportunities
 from guanxi.sales.services.common import MODULE, check_owner, clean_values, to_money
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "source", "company", "contact_name", "contact_title", "phone", "email", "province", "city",
-    "industry", "estimated_value", "status", "disqualify_reason", "notes",
-)  # fmt: skip
+    "source",
+    "company",
+    "contact_name",
+    "contact_title",
+    "phone",
+    "email",
+    "province",
+    "city",
+    "industry",
+    "estimated_value",
+    "status",
+    "disqualify_reason",
+    "notes",
+)
 
 
 class DuplicateCustomers(InvalidInput):

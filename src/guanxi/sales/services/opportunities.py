@@ -34,8 +34,14 @@ from guanxi.sales.services.common import (
 )
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "name", "contact", "amount", "expected_close_date", "next_step", "competitor", "notes",
-)  # fmt: skip
+    "name",
+    "contact",
+    "amount",
+    "expected_close_date",
+    "next_step",
+    "competitor",
+    "notes",
+)
 #: Set once at creation (the import may give historical values).
 CREATE_ONLY_FIELDS: tuple[str, ...] = ("opened_on",)
 LINE_FIELDS: tuple[str, ...] = ("product", "description", "quantity", "unit_price", "discount")

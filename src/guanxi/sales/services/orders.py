@@ -31,9 +31,17 @@ from guanxi.sales.services.common import CENT, check_owner, clean_values, to_mon
 from guanxi.sales.services.opportunities import clean_lines
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "order_date", "contact", "contract_number", "signed_on", "contract_start", "contract_end",
-    "customer_signatory", "our_signatory", "expiry_reminder_days", "notes",
-)  # fmt: skip
+    "order_date",
+    "contact",
+    "contract_number",
+    "signed_on",
+    "contract_start",
+    "contract_end",
+    "customer_signatory",
+    "our_signatory",
+    "expiry_reminder_days",
+    "notes",
+)
 CREATE_ONLY_FIELDS: tuple[str, ...] = ("number", "external_ref")
 INSTALMENT_FIELDS: tuple[str, ...] = ("number", "due_date", "amount", "reminder_days", "notes")
 
@@ -249,9 +257,11 @@ def deliver_order(
         if current.status != OrderStatus.CONFIRMED:
             raise InvalidInput({"status": [_("Only a confirmed order can be delivered.")]})
         return records.update_record(
-            current, actor=actor, expected_version=None,
+            current,
+            actor=actor,
+            expected_version=None,
             changes={"status": OrderStatus.DELIVERED, "delivered_on": on or clock.today()},
-        )  # fmt: skip
+        )
 
 
 def cancel_order(
@@ -269,13 +279,15 @@ def cancel_order(
                 {"status": [_("Reverse the order's payments before cancelling it.")]}
             )
         return records.update_record(
-            current, actor=actor, expected_version=None,
+            current,
+            actor=actor,
+            expected_version=None,
             changes={
                 "status": OrderStatus.CANCELLED,
                 "cancelled_on": clock.today(),
                 "cancel_reason": reason.strip(),
             },
-        )  # fmt: skip
+        )
 
 
 def delete_order(order: Order, *, actor: Any) -> Order:

@@ -19,8 +19,14 @@ from guanxi.sales.services.common import check_owner, clean_values, to_money
 from guanxi.sales.services.orders import paid_total, planned_total, refresh_instalment_status
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "received_on", "amount", "method", "reference", "notes", "instalment", "external_ref",
-)  # fmt: skip
+    "received_on",
+    "amount",
+    "method",
+    "reference",
+    "notes",
+    "instalment",
+    "external_ref",
+)
 
 
 def unplanned_paid(order: Order) -> Decimal:

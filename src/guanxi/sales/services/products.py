@@ -15,8 +15,15 @@ from guanxi.sales.models import Product, ProductCategory, may_edit_catalogue
 from guanxi.sales.services.common import clean_values, resolve, to_money
 
 PRODUCT_FIELDS: tuple[str, ...] = (
-    "code", "name", "name_en", "category", "unit", "list_price", "cost", "active",
-)  # fmt: skip
+    "code",
+    "name",
+    "name_en",
+    "category",
+    "unit",
+    "list_price",
+    "cost",
+    "active",
+)
 CATEGORY_FIELDS: tuple[str, ...] = ("name", "name_en")
 
 

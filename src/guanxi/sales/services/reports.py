@@ -275,7 +275,8 @@ def _line_totals(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict
     "revenue_by_product",
     _l("Revenue and profit by product"),
     _l(
-        "Order lines of confirmed and delivered orders by order date; profit = line amount − quantity × cost."
+        "Order lines of confirmed and delivered orders by order date; "
+        "profit = line amount − quantity × cost."
     ),
 )
 def revenue_by_product(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
@@ -444,9 +445,11 @@ WIN_COLUMNS = (_l("Won"), _l("Lost"), _l("Win rate (%)"), _l("Average sales cycl
 @report(
     "win_rate_by_rep",
     _l("Win rate and sales cycle by rep"),
-    _l("Win rate = won / (won + lost) among opportunities closed in the period, invalid excluded; "
-       "sales cycle = days from opening to winning."),
-)  # fmt: skip
+    _l(
+        "Win rate = won / (won + lost) among opportunities closed in the period, invalid excluded; "
+        "sales cycle = days from opening to winning."
+    ),
+)
 def win_rate_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     groups = _win_groups(user, start, end, "owner")
     names = _user_names(groups)
@@ -460,9 +463,11 @@ def win_rate_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> A
 @report(
     "win_rate_by_period",
     _l("Win rate and sales cycle by month"),
-    _l("Win rate = won / (won + lost) among opportunities closed in each month, invalid excluded; "
-       "sales cycle = days from opening to winning."),
-)  # fmt: skip
+    _l(
+        "Win rate = won / (won + lost) among opportunities closed in each month, invalid excluded; "
+        "sales cycle = days from opening to winning."
+    ),
+)
 def win_rate_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     groups: dict[str, dict[str, Any]] = {}
     for outcome, opened, closed in _closed(user, start, end).values_list(
@@ -482,7 +487,8 @@ def win_rate_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -
     "funnel",
     _l("Conversion funnel"),
     _l(
-        "Leads created in the period → converted into an opportunity → that opportunity won (so far)."
+        "Leads created in the period → converted into an opportunity → "
+        "that opportunity won (so far)."
     ),
 )
 def funnel(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
@@ -509,9 +515,11 @@ def funnel(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
 @report(
     "new_vs_returning",
     _l("Revenue from new and returning customers by rep"),
-    _l("A new customer is one whose first confirmed order (among the orders you can see) falls in the "
-       "period; revenue from the others is returning."),
-)  # fmt: skip
+    _l(
+        "A new customer is one whose first confirmed order (among the orders you can see) "
+        "falls in the period; revenue from the others is returning."
+    ),
+)
 def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     visible = Order.objects.visible_to(user).filter(status__in=REVENUE_STATUSES)
     in_period = visible.filter(order_date__gte=start, order_date__lte=end)

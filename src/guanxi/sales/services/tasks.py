@@ -20,9 +20,17 @@ from guanxi.sales.models import Lead, Opportunity, Task, TaskStatus
 from guanxi.sales.services.common import check_owner, clean_values, resolve
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "kind", "subject", "starts_at", "ends_at", "location", "notes", "customer", "contact",
-    "lead", "opportunity",
-)  # fmt: skip
+    "kind",
+    "subject",
+    "starts_at",
+    "ends_at",
+    "location",
+    "notes",
+    "customer",
+    "contact",
+    "lead",
+    "opportunity",
+)
 
 
 def _clean(values: Mapping[str, Any], actor: Any, current: Task | None = None) -> dict[str, Any]:
