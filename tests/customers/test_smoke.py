@@ -35,3 +35,27 @@ def test_pages_render(
     ]:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+
+
+def test_panel_registry_fills_the_360_page(org: Any, make_customer: Any, client_for: Any) -> None:
+    from guanxi.customers import panels
+
+    customer = make_customer("rep1")
+    body = client_for("rep1").get(f"/customers/{customer.pk}/").content.decode()
+    assert "panel-orders" in body and "panel-scores" in body  # placeholders
+    # A later module's panel: its template reads ``panel.*`` from its context function.
+    panels.register(
+        "orders", "customers/_dashboard_panel.html", lambda c, request: {"count": 4242, "due": []}
+    )
+    try:
+        body = client_for("rep1").get(f"/customers/{customer.pk}/").content.decode()
+        assert "panel-orders" in body and "4242" in body
+    finally:
+        panels.PANELS.pop("orders")
+
+
+def test_dashboard_panel_and_navigation(org: Any, make_customer: Any, client_for: Any) -> None:
+    make_customer("rep1")
+    body = client_for("rep1").get("/").content.decode()
+    assert "/customers/" in body
+    assert "/customers/import/" not in client_for("analyst1").get("/").content.decode()
