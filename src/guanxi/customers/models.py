@@ -261,6 +261,9 @@ class Customer(OwnedRecord):
             models.Index(fields=["name_key", "province"], name="customer_name_key_idx"),
             models.Index(fields=["owner", "deleted_at"], name="customer_owner_idx"),
             models.Index(fields=["department", "deleted_at"], name="customer_dept_idx"),
+            # The list's default sort and the name sort, without a full sort per page.
+            models.Index(fields=["updated_at", "id"], name="customer_updated_idx"),
+            models.Index(fields=["name"], name="customer_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -331,6 +334,7 @@ class Contact(SoftDeleteRecord):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name", "pk"]
+        indexes = [models.Index(fields=["name", "id"], name="contact_name_idx")]
 
     def __str__(self) -> str:
         return self.name
