@@ -94,7 +94,8 @@ def summary_sql(plan: SummaryPlan) -> str:
         f"SUM({in_cal('a')}) AS revenue",
         "ARG_MIN(a, d) AS first_amount",
         f"SUM({in_cal('n')}) AS n_orders",
-        "MIN(a) AS min_occasion",
+        # without negative rows no day can net below zero: skip the check's aggregate
+        "MIN(a) AS min_occasion" if plan.has_returns else "CAST(0 AS DOUBLE) AS min_occasion",
     ]
     if plan.has_profit:
         agg.append(f"SUM({in_cal('p')}) AS profit")

@@ -361,7 +361,8 @@ def _summarize_duckdb(
 def _summarize_spark(
     engine: SparkEngine, plan: SummaryPlan, customer_col: str, return_info: bool
 ) -> Any:
-    _raise_negative(engine, plan, customer_col)
+    if plan.has_returns:
+        _raise_negative(engine, plan, customer_col)
     summary = engine.view_name("summary")
     engine.create_view(summary, transpile(summary_sql(plan), engine.dialect))
     names = ["frequency", "recency", "T", "monetary_value", "revenue"]
