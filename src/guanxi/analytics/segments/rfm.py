@@ -160,10 +160,10 @@ def quantile_scores(values: Any, bins: int = 5) -> np.ndarray:
     scores = np.ones(n, dtype=np.int8)
     for j, k in enumerate(ks, start=1):
         c = part[k]
-        below = int(np.count_nonzero(x < c))
-        equal = int(np.count_nonzero(x == c))
+        n_below = int(np.count_nonzero(x < c))
+        n_equal = int(np.count_nonzero(x == c))
         # p(c) >= j / bins  <=>  bins * (2 below + equal) >= 2 j n   (integers: exact)
-        if bins * (2 * below + equal) >= 2 * j * n:
+        if bins * (2 * n_below + n_equal) >= 2 * j * n:
             scores += x >= c
         else:
             scores += x > c
