@@ -651,8 +651,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     for item in items:
         by_day.setdefault(timezone.localdate(item.starts_at), []).append(item)
     days_list = [start + dt.timedelta(days=i) for i in range((end - start).days)]
-    weeks = [days_list[i : i + 7] for i in range(0, len(days_list), 7)]
-    lead_blank = start.weekday() if view == "month" else 0
+    # The month grid runs Monday to Sunday, padded with the neighbouring months' days.
+    grid_start = start - dt.timedelta(days=start.weekday())
+    grid_days = (end - grid_start).days
+    grid = [grid_start + dt.timedelta(days=i) for i in range(grid_days + (-grid_days) % 7)]
+    weeks = [grid[i : i + 7] for i in range(0, len(grid), 7)]
     return render(
         request,
         "sales/calendar.html",
@@ -664,7 +667,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "following": following,
             "days": [(d, by_day.get(d, [])) for d in days_list],
             "weeks": weeks,
-            "lead_blank": range(lead_blank),
+            "month_start": start,
             "today": clock.today(),
             "users": User.objects.filter(is_active=True).order_by("username"),
             "teams": Department.objects.all(),
