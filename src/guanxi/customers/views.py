@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed
-from guanxi.core.models import ImportBatch, User
+from guanxi.core.models import Department, ImportBatch, User
 from guanxi.core.scopes import CHANGE, VIEW, can
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
@@ -64,6 +64,7 @@ class CustomerList(generic.ObjectListView):
             "industries": reference.industry_choices(),
             "owners": user_choices(self.request.user) if can_reassign(self.request.user) else [],
             "filter_users": User.objects.filter(is_active=True).order_by("username"),
+            "departments": Department.objects.all(),
             "can_reassign": can_reassign(self.request.user),
         }
 
