@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -68,7 +68,7 @@ class TransactionModel(LifetimeModel):
         recency: Any = None,
         T: Any = None,
         weights: Any = None,
-    ) -> TransactionModel:
+    ) -> Self:
         """Fit the model by maximum likelihood.
 
         Parameters

@@ -6,7 +6,7 @@ Discrete-Time Noncontractual Setting", *Marketing Science* 29(6), 1086-1108.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
@@ -128,7 +128,7 @@ class BetaGeoBetaBinom(LifetimeModel):
         recency: Any = None,
         n_periods: Any = None,
         weights: Any = None,
-    ) -> BetaGeoBetaBinom:
+    ) -> Self:
         """Fit by maximum likelihood.
 
         Parameters

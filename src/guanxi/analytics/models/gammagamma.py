@@ -11,7 +11,7 @@ R. Colombo and W. Jiang (1999), "A stochastic RFM model", *Journal of Interactiv
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from scipy.special import digamma, gammaln
@@ -125,7 +125,7 @@ class GammaGamma(LifetimeModel):
 
     def fit(
         self, data: Any = None, /, *, frequency: Any = None, monetary_value: Any = None
-    ) -> GammaGamma:
+    ) -> Self:
         """Fit by maximum likelihood on the repeat customers.
 
         Parameters
