@@ -113,5 +113,13 @@ MODULE_RULES.update(
         "sales:task_edit": SCOPED,
         "sales:task_list": SIGNED_IN,
         "sales:task_log": SCOPED,
+        "sales:lead_bin": SCOPED,
+        "sales:lead_restore": SCOPED,
+        "sales:opportunity_bin": SCOPED,
+        "sales:opportunity_restore": SCOPED,
+        "sales:task_bin": SCOPED,
+        "sales:task_restore": SCOPED,
+        "sales:order_bin": SCOPED,
+        "sales:order_restore": SCOPED,
     }
 )

@@ -66,6 +66,19 @@ def _error_messages(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
+class SalesEdit(generic.ObjectEditView):
+    """Create and edit of owned sales records: a user without any sales change scope is refused
+    before the form is shown (403), not only when saving."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and effective_scope(request.user, "sales", CHANGE) == "none"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 # ---------------------------------------------------------------- products
 
 
@@ -204,7 +217,7 @@ class LeadDetail(generic.ObjectDetailView):
         }
 
 
-class LeadEdit(generic.ObjectEditView):
+class LeadEdit(SalesEdit):
     model = Lead
     url_prefix = "sales:lead"
     form_class = forms.LeadForm
@@ -348,7 +361,7 @@ class OpportunityDetail(generic.ObjectDetailView):
         }
 
 
-class OpportunityEdit(generic.ObjectEditView):
+class OpportunityEdit(SalesEdit):
     model = Opportunity
     url_prefix = "sales:opportunity"
     form_class = forms.OpportunityForm
@@ -526,7 +539,7 @@ class TaskList(generic.ObjectListView):
         }
 
 
-class TaskEdit(generic.ObjectEditView):
+class TaskEdit(SalesEdit):
     model = Task
     url_prefix = "sales:task"
     form_class = forms.TaskForm
@@ -749,7 +762,7 @@ class OrderDetail(generic.ObjectDetailView):
         }
 
 
-class OrderEdit(generic.ObjectEditView):
+class OrderEdit(SalesEdit):
     model = Order
     url_prefix = "sales:order"
     form_class = forms.OrderForm
@@ -1052,3 +1065,58 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return exports.file_response(
         importing.error_file_from_batch(batch, fmt), f"orders-import-{batch.pk}-errors.{fmt}", fmt
     )
+
+
+# ---------------------------------------------------------------- recycle bins
+
+
+class LeadBin(generic.RecycleBinView):
+    model = Lead
+    url_prefix = "sales:lead"
+
+
+class LeadRestore(generic.ObjectRestoreView):
+    model = Lead
+    url_prefix = "sales:lead"
+
+    def restore(self, obj: Any) -> None:
+        leads.restore_lead(obj, actor=self.request.user)
+
+
+class OpportunityBin(generic.RecycleBinView):
+    model = Opportunity
+    url_prefix = "sales:opportunity"
+
+
+class OpportunityRestore(generic.ObjectRestoreView):
+    model = Opportunity
+    url_prefix = "sales:opportunity"
+
+    def restore(self, obj: Any) -> None:
+        opportunities.restore_opportunity(obj, actor=self.request.user)
+
+
+class TaskBin(generic.RecycleBinView):
+    model = Task
+    url_prefix = "sales:task"
+
+
+class TaskRestore(generic.ObjectRestoreView):
+    model = Task
+    url_prefix = "sales:task"
+
+    def restore(self, obj: Any) -> None:
+        tasks.restore_task(obj, actor=self.request.user)
+
+
+class OrderBin(generic.RecycleBinView):
+    model = Order
+    url_prefix = "sales:order"
+
+
+class OrderRestore(generic.ObjectRestoreView):
+    model = Order
+    url_prefix = "sales:order"
+
+    def restore(self, obj: Any) -> None:
+        orders.restore_order(obj, actor=self.request.user)
