@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -61,15 +62,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     url = f"http://127.0.0.1:{args.port}"
     Console().print(f"Serving Guanxi at [bold]{url}[/]  (Ctrl+C to stop)")
-    worker = subprocess.Popen([sys.executable, "-m", "guanxi.cli", "worker"], env=os.environ.copy())
-    try:
-        return _gunicorn(f"127.0.0.1:{args.port}", workers=2)
-    finally:
-        worker.terminate()
+    return _run_children(
+        [
+            _gunicorn_command(f"127.0.0.1:{args.port}", workers=2),
+            [sys.executable, "-m", "guanxi.cli", "worker"],
+        ]
+    )
 
 
-def _gunicorn(bind: str, workers: int) -> int:
-    command = [
+def _gunicorn_command(bind: str, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -83,16 +85,34 @@ def _gunicorn(bind: str, workers: int) -> int:
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
+
+
+def _run_children(commands: list[list[str]]) -> int:
+    """Run the demo's processes (web and job consumer); a signal to us stops them all."""
+    children = [subprocess.Popen(command, env=os.environ.copy()) for command in commands]
+
+    def stop(signum: int, frame: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call(command, env=os.environ.copy())
+        return children[0].wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop(signal.SIGTERM, None)
+        for child in children:
+            child.wait(timeout=30)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     setup_django(os.environ.get("GUANXI_MODE", "production"))
     _manage("collectstatic", "--noinput", "--verbosity", "0")
-    return _gunicorn(args.bind, workers=args.workers)
+    # Become gunicorn: signals from a supervisor reach it directly, and no child is left behind.
+    command = _gunicorn_command(args.bind, workers=args.workers)
+    os.execve(command[0], command, os.environ.copy())  # noqa: S606
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
