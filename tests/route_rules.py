@@ -121,5 +121,8 @@ MODULE_RULES.update(
         "sales:task_restore": SCOPED,
         "sales:order_bin": SCOPED,
         "sales:order_restore": SCOPED,
+        "api:list_price_lists": SIGNED_IN,
+        "api:create_price_list": SIGNED_IN,
+        "api:set_price": SCOPED,
     }
 )

@@ -239,3 +239,49 @@ def test_an_opportunity_amount_follows_its_lines(org, catalogue, customers):
         opportunities.update_opportunity(
             opportunity, actor=rep, expected_version=None, changes={"amount": "1"}
         )
+
+
+def test_price_lists_price_lines_by_default_and_only_editors_change_them(
+    org, catalogue, customers, api_for
+):
+    from guanxi.core.errors import NotAllowed
+    from guanxi.sales.services import products
+
+    admin, rep = org.users["admin"], org.users["rep1"]
+    dealers = products.create_price_list(actor=admin, values={"name": "经销商价 Dealers"})
+    products.set_price(actor=admin, price_list=dealers, product=catalogue["router"], price="850")
+    products.set_price(actor=admin, price_list=dealers, product=catalogue["router"], price="800")
+    with pytest.raises(NotAllowed):
+        products.set_price(actor=rep, price_list=dealers, product=catalogue["router"], price="1")
+    order = orders.create_order(
+        actor=rep,
+        customer=customers["rep1"],
+        values={},
+        price_list=dealers,
+        lines=[
+            {"product": catalogue["router"], "quantity": "2"},
+            {"product": catalogue["switch"], "quantity": "1"},
+            {"product": catalogue["router"], "quantity": "1", "unit_price": "999"},
+        ],
+    )
+    prices = list(order.lines.values_list("unit_price", flat=True))
+    assert prices == [Decimal("800.00"), Decimal("250.00"), Decimal("999.00")]
+    assert order.total == Decimal("2849.00")
+    api = api_for("rep1")
+    listed = api.get("/api/v1/price-lists").json()
+    assert listed[0]["prices"] == [
+        {"product": catalogue["router"].pk, "product_code": "P-100", "price": "800.00"}
+    ]
+    body = {
+        "customer": customers["rep1"].pk,
+        "price_list": dealers.pk,
+        "lines": [{"product": catalogue["router"].pk}],
+    }
+    created = api.post("/api/v1/orders", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["total"] == "800.00"
+    url = f"/api/v1/price-lists/{dealers.pk}/prices/{catalogue['switch'].pk}"
+    assert api.put(url, {"price": "1"}, content_type="application/json").status_code == 403
+    assert (
+        api_for("manager1").put(url, {"price": "200"}, content_type="application/json").status_code
+        == 200
+    )

@@ -34,6 +34,7 @@ from guanxi.sales.models import (
     Order,
     Payment,
     Pipeline,
+    PriceList,
     Product,
     ProductCategory,
     Stage,
@@ -86,6 +87,15 @@ def _user(user_id: int | None, field: str = "owner") -> User | None:
     if user is None:
         raise InvalidInput({field: [_("No active user with this id.")]})
     return user
+
+
+def _price_list_of(request: HttpRequest, price_list_id: int | None) -> PriceList | None:
+    if price_list_id is None:
+        return None
+    found = PriceList.objects.visible_to(request.user).filter(pk=price_list_id, active=True).first()
+    if found is None:
+        raise InvalidInput({"price_list": [_("No such active price list.")]})
+    return found
 
 
 def _etag(response: HttpResponse, version: int) -> None:
@@ -240,6 +250,70 @@ def list_categories(request: HttpRequest) -> Any:
 def create_category(request: HttpRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
     c = products.create_category(actor=request.user, values=_set(payload))
     return 201, {"id": c.pk, "name": c.name, "name_en": c.name_en, "version": c.version}
+
+
+class PriceOut(Schema):
+    product: int
+    product_code: str
+    price: Decimal
+
+
+class PriceListOut(Schema):
+    id: int
+    name: str
+    active: bool
+    notes: str
+    version: int
+    prices: list[PriceOut]
+
+
+class PriceListIn(Strict):
+    name: str
+    active: bool = True
+    notes: str = ""
+
+
+class PriceIn(Strict):
+    price: Decimal
+
+
+def _price_list(p: PriceList) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "active": p.active,
+        "notes": p.notes,
+        "version": p.version,
+        "prices": [
+            {"product": i.product_id, "product_code": i.product.code, "price": i.price}
+            for i in p.items.all()
+            if i.deleted_at is None
+        ],
+    }
+
+
+@router.get("/price-lists", response=list[PriceListOut], summary="Price lists and their prices")
+def list_price_lists(request: HttpRequest) -> Any:
+    rows = PriceList.objects.visible_to(request.user).prefetch_related("items__product")
+    return [_price_list(p) for p in rows]
+
+
+@router.post("/price-lists", response={201: PriceListOut}, summary="Sales managers, administrators")
+def create_price_list(request: HttpRequest, payload: PriceListIn) -> tuple[int, dict[str, Any]]:
+    created = products.create_price_list(actor=request.user, values=_set(payload))
+    return 201, _price_list(created)
+
+
+@router.put("/price-lists/{price_list_id}/prices/{product_id}", response=PriceListOut)
+def set_price(
+    request: HttpRequest, price_list_id: int, product_id: int, payload: PriceIn
+) -> dict[str, Any]:
+    price_list = get_visible(PriceList, price_list_id, request.user, CHANGE)
+    product = get_visible(Product, product_id, request.user)
+    products.set_price(
+        actor=request.user, price_list=price_list, product=product, price=payload.price
+    )
+    return _price_list(PriceList.objects.prefetch_related("items__product").get(pk=price_list.pk))
 
 
 class StageOut(Schema):
@@ -621,6 +695,7 @@ class OpportunityIn(Strict):
     notes: str = ""
     owner: int | None = None
     stage: int | None = None
+    price_list: int | None = None
     lines: list[LineIn] | None = None
 
 
@@ -692,8 +767,15 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[in
     if stage_id and stage is None:
         raise InvalidInput({"stage": [_("No such stage.")]})
     lines = values.pop("lines", None)
+    price_list = _price_list_of(request, values.pop("price_list", None))
     o = opportunities.create_opportunity(
-        actor=request.user, customer=customer, values=values, owner=owner, stage=stage, lines=lines
+        actor=request.user,
+        customer=customer,
+        values=values,
+        owner=owner,
+        stage=stage,
+        lines=lines,
+        price_list=price_list,
     )
     return 201, _opportunity_detail(o)
 
@@ -1045,6 +1127,7 @@ class OrderIn(Strict):
     expiry_reminder_days: int = 30
     notes: str = ""
     owner: int | None = None
+    price_list: int | None = None
     lines: list[LineIn] | None = None
 
 
@@ -1140,6 +1223,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
         values=values,
         lines=lines,
         owner=owner,
+        price_list=_price_list_of(request, values.pop("price_list", None)),
     )
     return 201, _order_detail(o)
 

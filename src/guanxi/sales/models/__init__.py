@@ -3,6 +3,8 @@
 from guanxi.sales.models.catalogue import (
     CatalogueQuerySet,
     Pipeline,
+    PriceList,
+    PriceListItem,
     Product,
     ProductCategory,
     Stage,
@@ -47,6 +49,8 @@ __all__ = [
     "PaymentMethod",
     "PaymentStatus",
     "Pipeline",
+    "PriceList",
+    "PriceListItem",
     "Product",
     "ProductCategory",
     "Stage",

@@ -168,6 +168,64 @@ class Product(CatalogueRecord):
         return f"{self.code} {self.name}"
 
 
+class PriceList(CatalogueRecord):
+    """A price list (价格表) for a channel, region or customer group: its prices override the
+    products' list prices when an order or opportunity is priced from it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True, default="")
+
+    class Meta(CatalogueRecord.Meta):
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(deleted_at__isnull=True),
+                name="sales_pricelist_name_unique_live",
+                violation_error_message=_("A price list with this name already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceListItem(CatalogueRecord):
+    """One product's price on one price list."""
+
+    price_list = models.ForeignKey(
+        PriceList, verbose_name=_("price list"), on_delete=models.CASCADE, related_name="items"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    price = money(_("price"))
+
+    class Meta(CatalogueRecord.Meta):
+        verbose_name = _("price list item")
+        verbose_name_plural = _("price list items")
+        ordering = ["price_list_id", "product_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price_list", "product"],
+                condition=Q(deleted_at__isnull=True),
+                name="sales_pricelistitem_unique_live",
+                violation_error_message=_("This product already has a price on this list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="sales_pricelistitem_price_not_negative",
+                violation_error_message=_("A price cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price_list_id}:{self.product_id}={self.price}"
+
+
 class Pipeline(CatalogueRecord):
     """A stage group (商机阶段组); used by the departments it names, or by everyone if default."""
 

@@ -71,9 +71,14 @@ def _clean(
     return cleaned
 
 
-def clean_lines(lines: Iterable[Mapping[str, Any]], actor: Any) -> list[dict[str, Any]]:
+def clean_lines(
+    lines: Iterable[Mapping[str, Any]], actor: Any, price_list: Any = None
+) -> list[dict[str, Any]]:
     """Product lines given as dicts: the product (read through the catalogue scope), quantity,
-    unit price (default: the list price), discount %; the amount is computed here."""
+    unit price (default: the price list's price, else the product's list price), discount %;
+    the amount is computed here."""
+    from guanxi.sales.models import PriceListItem
+
     cleaned_lines = []
     for index, line in enumerate(lines):
         try:
@@ -83,9 +88,15 @@ def clean_lines(lines: Iterable[Mapping[str, Any]], actor: Any) -> list[dict[str
                 raise InvalidInput({"product": [_("This field is required.")]})
             quantity = to_money(row.get("quantity", 1), "quantity")
             price_raw = row.get("unit_price")
-            unit_price = (
-                product.list_price if price_raw in (None, "") else to_money(price_raw, "unit_price")
-            )
+            if price_raw in (None, ""):
+                item = (
+                    PriceListItem.objects.filter(price_list=price_list, product=product).first()
+                    if price_list is not None
+                    else None
+                )
+                unit_price = item.price if item is not None else product.list_price
+            else:
+                unit_price = to_money(price_raw, "unit_price")
             discount = to_money(row.get("discount") or 0, "discount")
             if quantity <= 0:
                 raise InvalidInput({"quantity": [_("The quantity must be positive.")]})
@@ -118,6 +129,7 @@ def create_opportunity(
     stage: Stage | None = None,
     lines: Iterable[Mapping[str, Any]] | None = None,
     batch: Any = None,
+    price_list: Any = None,
 ) -> Opportunity:
     """A new opportunity in the owner's pipeline (its first open stage unless ``stage``)."""
     owner = check_owner(actor, owner)
@@ -129,7 +141,7 @@ def create_opportunity(
         stage = pipelines.first_open_stage(pipeline)
     elif stage.pipeline_id != pipeline.pk:
         pipeline = stage.pipeline
-    cleaned_lines = clean_lines(lines or [], actor)
+    cleaned_lines = clean_lines(lines or [], actor, price_list)
     if cleaned_lines:
         cleaned["amount"] = sum((line["amount"] for line in cleaned_lines), Decimal("0"))
     today = clock.today()

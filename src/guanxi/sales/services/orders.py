@@ -82,6 +82,7 @@ def create_order(
     owner: Any = None,
     opportunity: Opportunity | None = None,
     batch: Any = None,
+    price_list: Any = None,
 ) -> Order:
     """A draft order, directly for a customer or from a won opportunity (whose customer and,
     unless ``lines`` are given, product lines it takes)."""
@@ -107,7 +108,7 @@ def create_order(
     cleaned.setdefault("order_date", clock.today())
     cleaned["number"] = cleaned.get("number") or new_number()
     _check_number_free(cleaned["number"])
-    cleaned_lines = clean_lines(lines or [], actor)
+    cleaned_lines = clean_lines(lines or [], actor, price_list)
     with transaction.atomic():
         order = records.create_record(
             Order,
@@ -157,14 +158,19 @@ def paid_total(order: Order) -> Decimal:
 
 
 def replace_lines(
-    order: Order, *, actor: Any, lines: Iterable[Mapping[str, Any]], expected_version: int | None
+    order: Order,
+    *,
+    actor: Any,
+    lines: Iterable[Mapping[str, Any]],
+    expected_version: int | None,
+    price_list: Any = None,
 ) -> Order:
     """Replace a draft order's lines; the total becomes their sum in the same transaction.
 
     Confirmed orders keep their lines: they are changed by cancelling and re-issuing, so a
     confirmed amount never moves under the payments recorded against it.
     """
-    cleaned_lines = clean_lines(lines, actor)
+    cleaned_lines = clean_lines(lines, actor, price_list)
     with transaction.atomic():
         current = _lock(order, expected_version)
         if current.status != OrderStatus.DRAFT:

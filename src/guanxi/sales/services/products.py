@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.services import records
-from guanxi.sales.models import Product, ProductCategory, may_edit_catalogue
+from guanxi.sales.models import (
+    PriceList,
+    PriceListItem,
+    Product,
+    ProductCategory,
+    may_edit_catalogue,
+)
 from guanxi.sales.services.common import clean_values, resolve, to_money
 
 PRODUCT_FIELDS: tuple[str, ...] = (
@@ -119,3 +125,43 @@ def search(queryset: Any, term: str) -> Any:
     return queryset.filter(
         Q(code__icontains=term) | Q(name__icontains=term) | Q(name_en__icontains=term)
     )
+
+
+def create_price_list(*, actor: Any, values: Mapping[str, Any]) -> PriceList:
+    require_catalogue_editor(actor)
+    cleaned = clean_values(values, ("name", "active", "notes"))
+    if not cleaned.get("name"):
+        raise InvalidInput({"name": [_("This field is required.")]})
+    if PriceList.objects.filter(name=cleaned["name"]).exists():
+        raise InvalidInput({"name": [_("A price list with this name already exists.")]})
+    return records.create_record(PriceList, actor=actor, values=cleaned)
+
+
+def set_price(*, actor: Any, price_list: PriceList, product: Product, price: Any) -> PriceListItem:
+    """Put ``product`` on ``price_list`` at ``price`` (or change its price there)."""
+    require_catalogue_editor(actor)
+    amount = to_money(price, "price")
+    if amount < 0:
+        raise InvalidInput({"price": [_("A price cannot be negative.")]})
+    with transaction.atomic():
+        item = PriceListItem.objects.filter(price_list=price_list, product=product).first()
+        if item is None:
+            return records.create_record(
+                PriceListItem,
+                actor=actor,
+                values={"price_list": price_list, "product": product, "price": amount},
+            )
+        return records.update_record(
+            item, actor=actor, expected_version=None, changes={"price": amount}
+        )
+
+
+def unit_prices(price_list: PriceList | None, products: list[Product]) -> dict[int, Any]:
+    """product id → the price a line takes by default: the price list's, else the list price."""
+    prices = {p.pk: p.list_price for p in products}
+    if price_list is not None:
+        items = PriceListItem.objects.filter(
+            price_list=price_list, product__in=[p.pk for p in products]
+        )
+        prices.update({item.product_id: item.price for item in items})
+    return prices
