@@ -123,6 +123,8 @@ MODULE_RULES.update(
         "sales:order_restore": SCOPED,
         "api:list_price_lists": SIGNED_IN,
         "api:create_price_list": SIGNED_IN,
+        "api:create_pipeline": SIGNED_IN,
+        "api:update_stage": SCOPED,
         "api:set_price": SCOPED,
     }
 )

@@ -366,3 +366,28 @@ def test_list_endpoints_have_bounded_query_counts(world, catalogue, org, api_for
             assert api.get(url).status_code == 200
         assert len(many) == few[url], (url, few[url], len(many))
         assert len(many) <= 12, (url, len(many))
+
+
+def test_pipelines_are_configured_by_managers_and_administrators(org, api_for):
+    body = {
+        "name": "Projects",
+        "departments": [org.departments["south"].pk],
+        "stages": [
+            {"name": "Bid", "probability": 30},
+            {"name": "Won", "probability": 100, "kind": "won"},
+            {"name": "Lost", "kind": "lost"},
+            {"name": "Invalid", "kind": "invalid"},
+        ],
+    }
+    assert send(api_for("rep1"), "post", "/api/v1/pipelines", body).status_code == 403
+    created = send(api_for("admin"), "post", "/api/v1/pipelines", body)
+    assert created.status_code == 201 and len(created.json()["stages"]) == 4
+    bid = created.json()["stages"][0]
+    url = f"/api/v1/stages/{bid['id']}"
+    assert send(api_for("rep3"), "patch", url, {"probability": 40, "version": 1}).status_code == 403
+    changed = send(api_for("manager2"), "patch", url, {"probability": 40, "version": 1})
+    assert changed.status_code == 200 and changed.json()["probability"] == 40
+    assert (
+        send(api_for("admin"), "patch", url, {"probability": 50, "version": 1}).status_code == 409
+    )
+    assert send(api_for("admin"), "patch", url, {"kind": "won", "version": 2}).status_code == 400

@@ -357,6 +357,76 @@ def list_pipelines(request: HttpRequest) -> Any:
     ]
 
 
+class StageIn(Strict):
+    name: str
+    probability: int = 0
+    kind: str = "open"
+
+
+class PipelineIn(Strict):
+    name: str
+    is_default: bool = False
+    departments: list[int] = []
+    stages: list[StageIn]
+
+
+class StagePatch(Strict):
+    name: str | None = None
+    probability: int | None = None
+    position: int | None = None
+    version: int | None = None
+
+
+def _pipeline(p: Pipeline) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "is_default": p.is_default,
+        "departments": [d.pk for d in p.departments.all()],
+        "stages": [
+            {"id": s.pk, "name": s.name, "position": s.position, "probability": s.probability,
+             "kind": s.kind}
+            for s in p.stages.all()
+            if s.deleted_at is None
+        ],
+    }  # fmt: skip
+
+
+@router.post("/pipelines", response={201: PipelineOut}, summary="A stage group for departments")
+def create_pipeline(request: HttpRequest, payload: PipelineIn) -> tuple[int, dict[str, Any]]:
+    from guanxi.sales.services import pipelines
+
+    departments = list(Department.objects.filter(pk__in=payload.departments))
+    if len(departments) != len(set(payload.departments)):
+        raise InvalidInput({"departments": [_("No such department.")]})
+    created = pipelines.create_pipeline(
+        actor=request.user,
+        name=payload.name,
+        stages=[stage.model_dump() for stage in payload.stages],
+        departments=departments,
+        is_default=payload.is_default,
+    )
+    return 201, _pipeline(
+        Pipeline.objects.prefetch_related("stages", "departments").get(pk=created.pk)
+    )
+
+
+@router.patch(
+    "/stages/{stage_id}", response=StageOut, summary="Rename, re-weigh or reorder a stage"
+)
+def update_stage(request: HttpRequest, stage_id: int, payload: StagePatch) -> dict[str, Any]:
+    from guanxi.sales.services import pipelines
+
+    stage = get_visible(Stage, stage_id, request.user, CHANGE)
+    values = _set(payload)
+    version = _version(request, values)
+    stage = pipelines.update_stage(
+        stage, actor=request.user, expected_version=version, changes=values
+    )
+    return {"id": stage.pk, "name": stage.name, "position": stage.position,
+            "probability": stage.probability, "kind": stage.kind}  # fmt: skip
+
+
 # ------------------------------------------------------------------ leads
 
 
