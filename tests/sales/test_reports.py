@@ -229,3 +229,30 @@ def test_report_pages_chart_data_and_neutralised_exports(org, book, catalogue, c
     assert client.get("/sales/reports/revenue_by_period/", {"start": "x"}).status_code == 400
     api = api_for("rep3").get("/api/v1/reports/revenue_by_rep", Q1).json()
     assert api["rows"] == [[str(org.users["rep3"]), 1, "300.00"]] and "definition" in api
+
+
+def test_stage_durations_from_the_history(org, customers):
+    rep = org.users["rep1"]
+    with clock.frozen(dt.datetime(2026, 2, 1, 12)):
+        first = make_opportunity(rep, customers["rep1"])
+        second = make_opportunity(rep, customers["rep1"])
+    with clock.frozen(dt.datetime(2026, 2, 11, 12)):
+        opportunities.move_stage(first, actor=rep, stage=stage("Proposal"))
+    with clock.frozen(dt.datetime(2026, 2, 21, 12)):
+        opportunities.move_stage(second, actor=rep, stage=stage("Proposal"))
+    with clock.frozen(dt.datetime(2026, 3, 1, 12)):
+        opportunities.move_stage(first, actor=rep, stage=stage("Won"))
+    assert rows("stage_durations", rep) == [
+        [stage("Prospecting").name, 2, D("15.0"), D("20.0")],
+        [stage("Proposal").name, 1, D("18.0"), D("18.0")],
+    ]
+    assert rows("stage_durations", org.users["rep3"]) == []
+
+
+def test_lead_regions_and_industries_are_reference_codes(org):
+    with pytest.raises(InvalidInput):
+        leads.create_lead(actor=org.users["rep1"], values={"company": "X", "province": "999999"})
+    with pytest.raises(InvalidInput):
+        leads.create_lead(actor=org.users["rep1"], values={"company": "X", "industry": "ZZ"})
+    lead = leads.create_lead(actor=org.users["rep1"], values={"company": "X", "province": "440000"})
+    assert lead.province == "440000"

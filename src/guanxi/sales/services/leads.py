@@ -60,11 +60,28 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = clean_values(values, WRITABLE_FIELDS)
     if cleaned.get("status") == LeadStatus.CONVERTED:
         raise InvalidInput({"status": [_("A lead is converted through the conversion.")]})
+    _check_region(cleaned)
     if cleaned.get("estimated_value") not in (None, ""):
         cleaned["estimated_value"] = to_money(cleaned["estimated_value"], "estimated_value")
     elif "estimated_value" in cleaned:
         cleaned["estimated_value"] = None
     return cleaned
+
+
+def _check_region(values: Mapping[str, Any]) -> None:
+    """Province, city and industry are codes of the customers module's reference lists."""
+    from guanxi.customers import reference
+
+    regions = reference.regions()
+    for level in ("province", "city"):
+        code = values.get(level)
+        if code and (code not in regions or regions[code].level != level):
+            raise InvalidInput(
+                {level: [_("Not a %(level)s in the region list.") % {"level": level}]}
+            )
+    industry = values.get("industry")
+    if industry and industry not in reference.industries():
+        raise InvalidInput({"industry": [_("Not in the industry classification.")]})
 
 
 def create_lead(

@@ -41,6 +41,7 @@ from guanxi.sales.models import (
     Product,
     ProductCategory,
     Stage,
+    StageHistory,
     StageKind,
 )
 
@@ -546,3 +547,34 @@ def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> 
         rows,
         [1, 2],
     )
+
+
+@report(
+    "stage_durations",
+    _l("Time spent in each stage"),
+    _l(
+        "From the stage history: the average and longest days an opportunity stayed in a stage, "
+        "over the stays that ended in the period."
+    ),
+)
+def stage_durations(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+    stays = StageHistory.objects.filter(
+        opportunity__in=Opportunity.objects.visible_to(user).values("pk"),
+        left_at__date__gte=start,
+        left_at__date__lte=end,
+    ).values_list("stage", "entered_at", "left_at")
+    days: dict[int, list[Decimal]] = defaultdict(list)
+    for stage_id, entered, left in stays:
+        days[stage_id].append(Decimal((left - entered).total_seconds()) / 86400)
+    stages = Stage.all_objects.in_bulk(days)
+    ordered = sorted(days, key=lambda pk: (stages[pk].pipeline_id, stages[pk].position))
+    tenth = Decimal("0.1")
+    return (
+        [_("Stage"), _("Stays"), _("Average days"), _("Longest days")],
+        [
+            [stages[pk].name, len(days[pk]), (sum(days[pk]) / len(days[pk])).quantize(tenth),
+             max(days[pk]).quantize(tenth)]
+            for pk in ordered
+        ],
+        [2],
+    )  # fmt: skip
