@@ -9,6 +9,7 @@ customer, so re-running a file changes nothing (no audit rows for unchanged reco
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core import imports
-from guanxi.core.errors import GuanxiError, InvalidInput, NotAllowed, StaleVersion
+from guanxi.core.errors import GuanxiError, InvalidInput
 from guanxi.core.imports import RowError, Table
 from guanxi.core.models import ImportBatch, User
 from guanxi.core.scopes import CHANGE
@@ -446,7 +447,9 @@ def _write_row(
     # Re-match at write time too: an earlier row of the same file may have created the customer.
     pk = pk or index.match(row.values)
     try:
-        with transaction.atomic():  # a savepoint: a failing row leaves the others intact
+        # With skip_invalid a savepoint per row lets a failing row leave the others intact;
+        # in the atomic mode any failure rolls the whole import back anyway.
+        with transaction.atomic() if skip_invalid else contextlib.nullcontext():
             if pk is None:
                 customer = customer_services.create_customer(
                     actor=actor, values=row.values, owner=row.owner, batch=batch
@@ -478,7 +481,7 @@ def _write_row(
                 else:
                     result.unchanged += 1
                 return
-            _write_contact(row, customer, actor, batch)
+            _write_contact(row, customer, actor, batch, new=True)
     except (GuanxiError, Customer.DoesNotExist) as exc:
         reason = exc.errors if isinstance(exc, InvalidInput) else str(exc)
         result.errors.append(RowError(row.line, "", "", str(reason)))
@@ -487,12 +490,17 @@ def _write_row(
             raise _Abort from exc
 
 
-def _write_contact(row: _Row, customer: Customer, actor: Any, batch: ImportBatch) -> bool:
+def _write_contact(
+    row: _Row, customer: Customer, actor: Any, batch: ImportBatch, *, new: bool = False
+) -> bool:
+    """Create or update the row's contact; a just-created customer has none to look up."""
     if not row.contact:
         return False
-    existing = Contact.objects.filter(customer=customer, name=row.contact["name"]).first()
+    existing = (
+        None if new else Contact.objects.filter(customer=customer, name=row.contact["name"]).first()
+    )
     if existing is None:
-        is_first = not Contact.objects.filter(customer=customer).exists()
+        is_first = new or not Contact.objects.filter(customer=customer).exists()
         contact_services.create_contact(
             actor=actor,
             customer=customer,
@@ -500,12 +508,9 @@ def _write_contact(row: _Row, customer: Customer, actor: Any, batch: ImportBatch
             batch=batch,
         )
         return True
-    try:
-        updated = contact_services.update_contact(
-            existing, actor=actor, expected_version=None, changes=row.contact, batch=batch
-        )
-    except (StaleVersion, NotAllowed):
-        raise
+    updated = contact_services.update_contact(
+        existing, actor=actor, expected_version=None, changes=row.contact, batch=batch
+    )
     return updated.version != existing.version
 
 
