@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -482,7 +482,8 @@ def _write_row(
                     result.unchanged += 1
                 return
             _write_contact(row, customer, actor, batch, new=True)
-    except (GuanxiError, Customer.DoesNotExist) as exc:
+    except (GuanxiError, Customer.DoesNotExist, IntegrityError) as exc:
+        # IntegrityError: a concurrent writer took the code between the check and the insert.
         reason = exc.errors if isinstance(exc, InvalidInput) else str(exc)
         result.errors.append(RowError(row.line, "", "", str(reason)))
         result.skipped += 1
