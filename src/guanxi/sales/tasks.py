@@ -42,7 +42,7 @@ def refresh_instalment_statuses(day: dt.date) -> int:
 def _remind(key: str, owner: Any, subject: str, day: dt.date, values: dict[str, Any]) -> bool:
     from guanxi.sales.models import Task, TaskKind
 
-    if owner is None or Task.objects.filter(reminder_key=key).exists():
+    if owner is None or Task.all_objects.filter(reminder_key=key).exists():
         return False
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
     try:
