@@ -17,7 +17,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
