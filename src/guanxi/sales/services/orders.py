@@ -214,22 +214,33 @@ def confirm_order(
             expected_version=None,
             changes={"status": OrderStatus.CONFIRMED, "confirmed_on": on or clock.today()},
         )
-        mark_customer_dealt(confirmed.customer, actor=actor)
+        mark_customer_dealt(confirmed.customer, actor=actor, on=confirmed.order_date)
     return confirmed
 
 
-def mark_customer_dealt(customer: Customer, *, actor: Any) -> None:
+def mark_customer_dealt(customer: Customer, *, actor: Any, on: Any = None) -> None:
     """Status current (现有) on a confirmed order. It is a consequence of the order, so it is
     written even when the actor may not edit the customer (audited under the actor's name)."""
-    if customer.status == CustomerStatus.CURRENT:
+    changes: dict[str, Any] = {}
+    if customer.status != CustomerStatus.CURRENT:
+        changes["status"] = CustomerStatus.CURRENT
+    # Forward-compatible: when the customers module records the deal date (a ``dealt_on``
+    # field), the first confirmed order sets it; until then deal_date() derives it.
+    if _has_field(Customer, "dealt_on") and getattr(customer, "dealt_on", None) is None:
+        changes["dealt_on"] = on or clock.today()
+    if not changes:
         return
     records.update_record(
-        customer,
-        actor=actor,
-        expected_version=None,
-        changes={"status": CustomerStatus.CURRENT},
-        check_scope=False,
+        customer, actor=actor, expected_version=None, changes=changes, check_scope=False
     )
+
+
+def _has_field(model: type, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
 
 
 def deal_date(customer: Customer) -> Any:
