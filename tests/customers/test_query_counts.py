@@ -52,7 +52,7 @@ def test_no_query_per_row(
 ) -> None:
     client = api_for("manager1") if url.startswith("/api/") else client_for("manager1")
     populate(make_customer, make_contact, make_activity, 3)
-    count(client, url)  # warm-up: a token's first use records its last-used time
+    count(client, url)  # warm-up: caches, and a token's first use records its last use
     few = count(client, url)
     populate(make_customer, make_contact, make_activity, 17)
     many = count(client, url)
