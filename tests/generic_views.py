@@ -50,7 +50,9 @@ class ViewTestBase:
 
 
 class ListViewTests(ViewTestBase):
-    def test_list_shows_only_records_in_scope(self, factory: Any, client_for: Any, no_role_client: Client) -> None:
+    def test_list_shows_only_records_in_scope(
+        self, factory: Any, client_for: Any, no_role_client: Client
+    ) -> None:
         mine, theirs = factory(OWNER), factory(OUTSIDER)
         body = client_for(OWNER).get(self.url("list")).content.decode()
         assert self.marker(mine) in body and self.marker(theirs) not in body
@@ -79,7 +81,9 @@ class ListViewTests(ViewTestBase):
 
 
 class DetailViewTests(ViewTestBase):
-    def test_detail_answers_by_scope(self, factory: Any, client_for: Any, no_role_client: Client) -> None:
+    def test_detail_answers_by_scope(
+        self, factory: Any, client_for: Any, no_role_client: Client
+    ) -> None:
         record = factory(OWNER)
         url = self.url("detail", record.pk)
         assert client_for(OWNER).get(url).status_code == 200
@@ -108,7 +112,9 @@ class CreateViewTests(ViewTestBase):
         record = self.model.objects.order_by("-pk").first()
         assert audit_rows(record, "create").count() == 1
 
-    def test_create_is_refused_without_permission(self, factory: Any, client_for: Any, no_role_client: Client) -> None:
+    def test_create_is_refused_without_permission(
+        self, factory: Any, client_for: Any, no_role_client: Client
+    ) -> None:
         url = self.create_url(factory)
         before = self.model.objects.count()
         assert no_role_client.get(url).status_code in (403, 404)
@@ -132,7 +138,9 @@ class EditViewTests(ViewTestBase):
         assert getattr(record, self.changed_field) == data[self.changed_field]
         assert audit_rows(record, "update").count() == 1
 
-    def test_edit_out_of_scope_is_404_and_read_only_is_403(self, factory: Any, client_for: Any) -> None:
+    def test_edit_out_of_scope_is_404_and_read_only_is_403(
+        self, factory: Any, client_for: Any
+    ) -> None:
         record = factory(OWNER)
         data = {**self.edit_data(record), "version": record.version}
         for persona in (TEAMMATE, OUTSIDER):
@@ -143,12 +151,18 @@ class EditViewTests(ViewTestBase):
         assert fresh.version == record.version
         assert not audit_rows(record, "update").exists()
 
-    def test_stale_edit_is_refused_showing_what_changed(self, factory: Any, client_for: Any) -> None:
+    def test_stale_edit_is_refused_showing_what_changed(
+        self, factory: Any, client_for: Any
+    ) -> None:
         record = factory(OWNER)
         stale_version = record.version
         first = {**self.edit_data(record), "version": stale_version}
         assert client_for(MANAGER).post(self.url("edit", record.pk), first).status_code == 302
-        second = {**self.edit_data(record), self.changed_field: "Someone else's edit", "version": stale_version}
+        second = {
+            **self.edit_data(record),
+            self.changed_field: "Someone else's edit",
+            "version": stale_version,
+        }
         response = client_for(OWNER).post(self.url("edit", record.pk), second)
         assert response.status_code == 409
         body = response.content.decode()
@@ -158,7 +172,9 @@ class EditViewTests(ViewTestBase):
 
 
 class DeleteRestoreViewTests(ViewTestBase):
-    def test_delete_moves_to_the_bin_and_restore_brings_back(self, factory: Any, client_for: Any) -> None:
+    def test_delete_moves_to_the_bin_and_restore_brings_back(
+        self, factory: Any, client_for: Any
+    ) -> None:
         record = factory(OWNER)
         client = client_for(OWNER)
         assert client.get(self.url("delete", record.pk)).status_code == 200
@@ -172,7 +188,9 @@ class DeleteRestoreViewTests(ViewTestBase):
         assert audit_rows(record, "delete").count() == 1
         assert audit_rows(record, "restore").count() == 1
 
-    def test_delete_and_restore_are_refused_out_of_scope(self, factory: Any, client_for: Any) -> None:
+    def test_delete_and_restore_are_refused_out_of_scope(
+        self, factory: Any, client_for: Any
+    ) -> None:
         record = factory(OWNER)
         for persona in (TEAMMATE, OUTSIDER):
             assert client_for(persona).post(self.url("delete", record.pk)).status_code == 404

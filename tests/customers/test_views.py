@@ -78,8 +78,8 @@ class TestContactViews(
         return make
 
     def create_url(self, factory: Any) -> str:
-        self._parent = factory(OWNER := "rep1").customer  # noqa: F841
-        return reverse("customers:contact_create", args=[self._parent.pk])
+        parent = factory("rep1").customer
+        return reverse("customers:contact_create", args=[parent.pk])
 
     def form_data(self) -> dict[str, Any]:
         return {
