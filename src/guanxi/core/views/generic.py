@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,11 +56,12 @@ def as_http_errors(func: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 class RecordView(LoginRequiredMixin, View):
     """Base of the generic views: the model, and domain errors turned into HTTP answers."""
 
-    model: ClassVar[type[models.Model]]
+    #: A business record model (``objects``/``all_objects`` managers and a ``Scope``).
+    model: ClassVar[Any]
     #: URL names: "<namespace>:<model>_list" etc.; subclasses set ``url_prefix``.
     url_prefix: ClassVar[str] = ""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return super().dispatch(request, *args, **kwargs)
         except RecordNotFound:
@@ -83,8 +85,9 @@ def filter_params(request: HttpRequest, list_name: str, filterset: FilterSet) ->
     params = request.GET.copy()
     saved_id = params.get("saved")
     if saved_id:
+        user: Any = request.user
         saved = SavedFilter.objects.filter(
-            pk=saved_id if saved_id.isdigit() else 0, user=request.user, list_name=list_name
+            pk=int(saved_id) if saved_id.isdigit() else 0, user=user, list_name=list_name
         ).first()
         if saved is None:
             raise Http404
@@ -129,6 +132,7 @@ class ObjectListView(RecordView):
         return {}
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        user: Any = request.user
         params = filter_params(request, self.list_name, self.filterset)
         filter_errors: dict[str, list[str]] = {}
         queryset = self.get_queryset()
@@ -162,13 +166,11 @@ class ObjectListView(RecordView):
             "sort": sort,
             "filter_errors": filter_errors,
             "list_name": self.list_name,
-            "saved_filters": SavedFilter.objects.filter(
-                user=request.user, list_name=self.list_name
-            ),
+            "saved_filters": SavedFilter.objects.filter(user=user, list_name=self.list_name),
             "filter_query": query.urlencode(),
             **self.extra_context(),
         }
-        template = self.table_template if request.htmx else self.template_name
+        template = self.table_template if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context, status=400 if filter_errors else 200)
 
 
@@ -198,7 +200,7 @@ def changes_since(record: models.Model, version: int) -> list[dict[str, Any]]:
     for event in history(record).filter(version__gt=version).order_by("at", "id"):
         for name, (old, new) in event.changes.items():
             try:
-                label = record._meta.get_field(name).verbose_name
+                label = getattr(record._meta.get_field(name), "verbose_name", name)
             except Exception:  # a pseudo-field such as "merged_from"
                 label = name
             rows.append({"field": label, "old": old, "new": new, "by": event.actor, "at": event.at})
@@ -273,7 +275,8 @@ class ObjectEditView(RecordView):
             form.add_error(None, str(exc))
             stale_from = int(request.POST.get("version") or 0)
             return self.render_form(
-                form, obj, status=409, stale_changes=changes_since(obj, stale_from),
+                form, obj, status=409,
+                stale_changes=changes_since(obj, stale_from) if obj is not None else [],
                 current_version=exc.current_version,
             )  # fmt: skip
         except InvalidInput as exc:
@@ -378,7 +381,7 @@ class SavedFilterView(LoginRequiredMixin, View):
     """Save the current filter of a list under a name (validated now and again when run)."""
 
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
-    filtersets: ClassVar[dict[str, tuple[FilterSet, type[models.Model], str]]] = {}
+    filtersets: ClassVar[dict[str, tuple[FilterSet, Any, str]]] = {}
 
     def post(self, request: HttpRequest) -> HttpResponse:
         list_name = request.POST.get("list_name", "")
@@ -388,9 +391,13 @@ class SavedFilterView(LoginRequiredMixin, View):
         query = QueryDict(request.POST.get("query", ""))
         cleaned = {k: query.getlist(k) for k in query if k not in PAGE_PARAMS}
         name = request.POST.get("name", "").strip()[:100]
-        if request.POST.get("delete"):
+        user: Any = request.user
+        delete = request.POST.get("delete", "")
+        if delete:
             SavedFilter.objects.filter(
-                user=request.user, list_name=list_name, pk=request.POST.get("delete")
+                user=user,
+                list_name=list_name,
+                pk=int(delete) if delete.isdigit() else 0,
             ).delete()
             return HttpResponseRedirect(reverse(list_url))
         try:
@@ -401,7 +408,7 @@ class SavedFilterView(LoginRequiredMixin, View):
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse(list_url) + "?" + query.urlencode())
         saved, _created = SavedFilter.objects.update_or_create(
-            user=request.user, list_name=list_name, name=name, defaults={"query": cleaned}
+            user=user, list_name=list_name, name=name, defaults={"query": cleaned}
         )
         messages.success(request, _("Filter %(name)s saved.") % {"name": name})
         return HttpResponseRedirect(reverse(list_url) + f"?saved={saved.pk}")
