@@ -19,9 +19,37 @@ from guanxi.sales.services.products import require_catalogue_editor
 
 
 def default_pipeline() -> Pipeline:
+    """The default pipeline; re-created from the defaults if the table was emptied (a
+    ``flush``), as the data migration created it."""
     pipeline = Pipeline.objects.filter(is_default=True).first() or Pipeline.objects.first()
     if pipeline is None:
-        raise InvalidInput({"pipeline": [_("No pipeline is configured.")]})
+        pipeline = install_default_pipeline()
+    return pipeline
+
+
+def install_default_pipeline() -> Pipeline:
+    from guanxi.sales.default_pipeline import DEFAULT_PIPELINE_NAME, DEFAULT_STAGES
+
+    with transaction.atomic():
+        pipeline = records.create_record(
+            Pipeline,
+            actor=None,
+            check_scope=False,
+            values={"name": DEFAULT_PIPELINE_NAME, "is_default": True},
+        )
+        for position, (name, probability, kind) in enumerate(DEFAULT_STAGES):
+            records.create_record(
+                Stage,
+                actor=None,
+                check_scope=False,
+                values={
+                    "pipeline": pipeline,
+                    "name": name,
+                    "position": position,
+                    "probability": probability,
+                    "kind": kind,
+                },
+            )
     return pipeline
 
 
