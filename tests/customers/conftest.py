@@ -20,6 +20,8 @@ def make_customer(org: Any) -> Any:
         n = next(_seq)
         values.setdefault("name", f"Customer {n}")
         values.setdefault("kind", "company")
+        # Digits only: a random generated code could contain the letters a search looks for.
+        values.setdefault("code", f"T{n:07d}")
         return create_customer(
             actor=org.users[actor or owner], values=values, owner=org.users[owner]
         )
