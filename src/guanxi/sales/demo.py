@@ -116,10 +116,26 @@ def generate(ctx: DemoContext) -> None:
         dealt = {c.pk for c in buyers}
         Customer.objects.filter(pk__in=dealt).exclude(status="current").update(status="current")
     refresh_instalment_statuses(today)
+    _analyze()
     batch.status = "done"
     batch.finished_at = timezone.now()
     batch.counts = dict(counts)
     batch.save(update_fields=["status", "finished_at", "counts"])
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load on PostgreSQL: without them the planner
+    assumes the new tables are empty and picks nested loops (a 25-row order page took 1.4 s
+    on the 2,000-customer demo before, milliseconds after)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Order, OrderLine, Instalment, Payment, Opportunity,
+              OpportunityLine, StageHistory, Lead, Task, Customer, AuditEvent)]  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
 
 
 def _catalogue(ctx: DemoContext) -> list[Product]:

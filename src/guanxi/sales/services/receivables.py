@@ -7,11 +7,12 @@ due on its due date; the part of an order outside its payment plan is due on the
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import clock
@@ -72,25 +73,30 @@ def receivables(orders: Any, today: dt.date | None = None) -> Ageing:
     of each order's valid payments made outside the plan.
     """
     today = today or clock.today()
-    orders = (
-        orders.filter(status__in=REVENUE_STATUSES)
-        .select_related("customer", "owner")
-        .prefetch_related(Prefetch("instalments", queryset=Instalment.objects.order_by("number")))
+    open_orders = orders.filter(status__in=REVENUE_STATUSES)
+    rows = list(
+        open_orders.select_related("customer")
+        .only("pk", "number", "total", "order_date", "status", "customer__name", "customer__code")
         .order_by("order_date", "pk")
     )
-    orders = list(orders)
+    plans: dict[int, list[Instalment]] = defaultdict(list)
+    instalments = Instalment.objects.filter(order__in=open_orders.values("pk")).only(
+        "pk", "order_id", "number", "due_date", "amount", "paid_amount"
+    )
+    for instalment in instalments.order_by("number"):
+        plans[instalment.order_id].append(instalment)
     unplanned_paid = dict(
         Payment.objects.filter(
-            order__in=[o.pk for o in orders], status=PaymentStatus.VALID, instalment__isnull=True
+            order__in=open_orders.values("pk"), status=PaymentStatus.VALID, instalment__isnull=True
         )
         .values("order")
         .annotate(s=Sum("amount"))
         .values_list("order", "s")
     )
     ageing = Ageing(totals={key: Decimal("0.00") for key, _label in BUCKETS})
-    for order in orders:
+    for order in rows:
         planned = Decimal("0")
-        for instalment in order.instalments.all():
+        for instalment in plans[order.pk]:
             planned += instalment.amount
             open_amount = instalment.amount - instalment.paid_amount
             if open_amount > 0:
