@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def guanxi_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GUANXI_MODE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "GUANXI_MODE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         {
             "PYTHONPATH": str(ROOT / "src"),

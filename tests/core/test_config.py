@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "GUANXI_MODE"}
+    }
     base.update({"PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "guanxi.settings"})
     base.update(env)
     return subprocess.run(

@@ -113,7 +113,11 @@ def test_catalogue_holds_every_marked_string(tmp_path):
         cwd=copy,
         check=True,
         capture_output=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "guanxi.test_settings"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "guanxi.test_settings",
+            "PYTHONPATH": f"{SRC.parents[1]}{os.pathsep}{SRC.parent}",
+        },
     )
     extracted = set(parse_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     known = set(parse_po(PO))
