@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE
@@ -20,26 +20,29 @@ from guanxi.customers.services import customers as customer_services
 
 #: Form sections on the edit page (the profile sections of the domain brief).
 CUSTOMER_SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
-    (_l("Basic"), (
+    (gettext_lazy("Basic"), (
         "code", "name", "name_en", "kind", "phone", "email", "website", "province", "city",
         "district", "address", "industry", "company_size", "annual_turnover", "occupation",
         "age_band", "tags", "source", "owner",
     )),
-    (_l("Classification"), (
+    (gettext_lazy("Classification"), (
         "relationship_type", "status", "lifecycle_status", "loyalty", "importance",
         "value_ability", "relationship_depth", "visit_frequency",
     )),
-    (_l("Personal profile"), ("family_members", "team_members", "personality", "hobbies")),
-    (_l("Business"), ("product_categories", "main_line", "brands")),
-    (_l("Sales network"), (
+    (
+        gettext_lazy("Personal profile"),
+        ("family_members", "team_members", "personality", "hobbies"),
+    ),
+    (gettext_lazy("Business"), ("product_categories", "main_line", "brands")),
+    (gettext_lazy("Sales network"), (
         "own_stores", "own_stores_revenue", "franchise_stores", "franchise_stores_revenue",
         "counters", "outlets_city", "outlets_county", "outlets_township",
     )),
-    (_l("Logistics"), (
+    (gettext_lazy("Logistics"), (
         "logistics_company", "logistics_address", "logistics_contact", "logistics_price",
         "logistics_turnaround_days", "logistics_reputation",
     )),
-    (_l("Notes"), ("notes",)),
+    (gettext_lazy("Notes"), ("notes",)),
 ]  # fmt: skip
 
 
@@ -57,10 +60,14 @@ def user_choices(actor: Any) -> list[tuple[int, str]]:
 
 class CustomerForm(forms.ModelForm):
     tags = forms.CharField(
-        label=_l("tags"), required=False, help_text=_l("Separate tags with commas.")
+        label=gettext_lazy("tags"),
+        required=False,
+        help_text=gettext_lazy("Separate tags with commas."),
     )
-    owner = forms.TypedChoiceField(label=_l("owner"), required=False, coerce=int, empty_value=None)
-    website = forms.URLField(label=_l("website"), required=False, assume_scheme="https")
+    owner = forms.TypedChoiceField(
+        label=gettext_lazy("owner"), required=False, coerce=int, empty_value=None
+    )
+    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Customer
@@ -78,7 +85,7 @@ class CustomerForm(forms.ModelForm):
         super().__init__(data, instance=instance)
         self.user = user
         self.fields["code"].required = False
-        self.fields["code"].help_text = _l("Left empty, a code is generated.")
+        self.fields["code"].help_text = gettext_lazy("Left empty, a code is generated.")
         if instance is not None:
             self.fields["tags"].initial = ", ".join(instance.tag_list)
             # The owner changes through the reassign action, never through the edit form.
@@ -86,7 +93,7 @@ class CustomerForm(forms.ModelForm):
         else:
             self.fields["owner"].choices = [("", _("Me")), *user_choices(user)]
         self.fields["province"] = forms.ChoiceField(
-            label=_l("province"),
+            label=gettext_lazy("province"),
             required=False,
             choices=[("", "-"), *reference.region_choices("province")],
         )
@@ -94,13 +101,15 @@ class CustomerForm(forms.ModelForm):
         city = self._value("city")
         # Only the chosen province's cities (and city's districts) are valid and rendered.
         self.fields["city"] = forms.ChoiceField(
-            label=_l("city"), required=False, choices=_children_choices(province)
+            label=gettext_lazy("city"), required=False, choices=_children_choices(province)
         )
         self.fields["district"] = forms.ChoiceField(
-            label=_l("district"), required=False, choices=_children_choices(city)
+            label=gettext_lazy("district"), required=False, choices=_children_choices(city)
         )
         self.fields["industry"] = forms.ChoiceField(
-            label=_l("industry"), required=False, choices=[("", "-"), *reference.industry_choices()]
+            label=gettext_lazy("industry"),
+            required=False,
+            choices=[("", "-"), *reference.industry_choices()],
         )
         # Cascading selects through htmx (no inline script): a change reloads the next level.
         options_url = reverse("customers:region_options")
@@ -239,7 +248,7 @@ class ActivityForm(forms.ModelForm):
 
 
 class ReassignForm(forms.Form):
-    owner = forms.TypedChoiceField(label=_l("new owner"), coerce=int)
+    owner = forms.TypedChoiceField(label=gettext_lazy("new owner"), coerce=int)
 
     def __init__(self, data: Any = None, *, user: Any = None) -> None:
         super().__init__(data)
@@ -247,19 +256,21 @@ class ReassignForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_l("CSV or XLSX file"))
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
     mapping = forms.CharField(
-        label=_l("column mapping"),
+        label=gettext_lazy("column mapping"),
         required=False,
-        help_text=_l(
+        help_text=gettext_lazy(
             "Optional, for headers the built-in table does not know: 客户名=name, 手机=phone"
         ),
     )
     dry_run = forms.BooleanField(
-        label=_l("Dry run: check every row, write nothing"), required=False
+        label=gettext_lazy("Dry run: check every row, write nothing"), required=False
     )
     skip_invalid = forms.BooleanField(
-        label=_l("Skip invalid rows: write the good rows, return the bad ones in an error file"),
+        label=gettext_lazy(
+            "Skip invalid rows: write the good rows, return the bad ones in an error file"
+        ),
         required=False,
     )
 
