@@ -122,3 +122,17 @@ def test_catalogue_holds_every_marked_string(tmp_path):
     extracted = set(parse_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     known = set(parse_po(PO))
     assert not extracted - known, f"not in the catalogue: {sorted(extracted - known)[:20]}"
+
+
+def test_no_translation_function_hides_behind_an_alias_makemessages_cannot_see():
+    """makemessages extracts ``_``, ``gettext``, ``gettext_lazy`` ..., not ``_l``-style aliases."""
+    import re
+
+    alias = re.compile(r"import .*\b(?:n|p)?gettext(?:_lazy|_noop)? as (?!_\b)(\w+)")
+    offenders = [
+        f"{path.relative_to(SRC)}: {match.group(0)}"
+        for path in SRC.rglob("*.py")
+        if "analytics" not in path.parts
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
