@@ -52,3 +52,14 @@ def test_phone_width_menu_toggles(org, browser, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
     context.close()
+
+
+def test_api_docs_render_from_the_apps_own_files_under_the_csp(org, page):
+    sign_in(page, "rep1", DEMO_PASSWORD)
+    page.wait_for_url("**/")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() > 5
+    assert all(url.startswith(page.url.split("/api/")[0]) for url in requests), requests
