@@ -15,6 +15,15 @@ from guanxi.sales.services import opportunities, orders, pipelines, products
 
 
 @pytest.fixture(autouse=True)
+def english() -> Any:
+    """Service messages and report labels in English (the installation default is zh-Hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def frozen_today() -> Any:
     """Sales tests run on 2026-03-20 (Asia/Shanghai), so due dates and periods are fixed."""
     from guanxi.core import clock

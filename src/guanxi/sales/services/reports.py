@@ -24,7 +24,7 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput
@@ -183,8 +183,8 @@ def _month(value: dt.date) -> str:
 
 @report(
     "revenue_by_period",
-    _l("Revenue by month"),
-    _l("Confirmed and delivered orders by order date; cancelled orders never count."),
+    gettext_lazy("Revenue by month"),
+    gettext_lazy("Confirmed and delivered orders by order date; cancelled orders never count."),
 )
 def revenue_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
@@ -212,8 +212,8 @@ def _revenue_by(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict[
 
 @report(
     "revenue_by_rep",
-    _l("Revenue by sales rep"),
-    _l("Confirmed and delivered orders by order date, by the order's owner."),
+    gettext_lazy("Revenue by sales rep"),
+    gettext_lazy("Confirmed and delivered orders by order date, by the order's owner."),
 )
 def revenue_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _revenue_by(user, start, end, "owner")
@@ -227,8 +227,8 @@ def revenue_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> An
 
 @report(
     "revenue_by_team",
-    _l("Revenue by team"),
-    _l("Confirmed and delivered orders by order date, by the owner's department."),
+    gettext_lazy("Revenue by team"),
+    gettext_lazy("Confirmed and delivered orders by order date, by the owner's department."),
 )
 def revenue_by_team(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _revenue_by(user, start, end, "department")
@@ -242,8 +242,8 @@ def revenue_by_team(user: Any, start: dt.date, end: dt.date, options: dict) -> A
 
 @report(
     "revenue_by_region",
-    _l("Revenue by region"),
-    _l("Confirmed and delivered orders by order date, by the customer's province."),
+    gettext_lazy("Revenue by region"),
+    gettext_lazy("Confirmed and delivered orders by order date, by the customer's province."),
 )
 def revenue_by_region(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     from guanxi.customers import reference
@@ -274,8 +274,8 @@ def _line_totals(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict
 
 @report(
     "revenue_by_product",
-    _l("Revenue and profit by product"),
-    _l(
+    gettext_lazy("Revenue and profit by product"),
+    gettext_lazy(
         "Order lines of confirmed and delivered orders by order date; "
         "profit = line amount − quantity × cost."
     ),
@@ -294,8 +294,8 @@ def revenue_by_product(user: Any, start: dt.date, end: dt.date, options: dict) -
 
 @report(
     "revenue_by_category",
-    _l("Revenue by product category"),
-    _l("Order lines of confirmed and delivered orders by order date."),
+    gettext_lazy("Revenue by product category"),
+    gettext_lazy("Order lines of confirmed and delivered orders by order date."),
 )
 def revenue_by_category(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _line_totals(user, start, end, "product__category")
@@ -319,8 +319,8 @@ def revenue_by_category(user: Any, start: dt.date, end: dt.date, options: dict) 
 
 @report(
     "receipts_by_period",
-    _l("Receipts (回款) by month"),
-    _l("Valid payments by the date received; reversed payments excluded."),
+    gettext_lazy("Receipts (回款) by month"),
+    gettext_lazy("Valid payments by the date received; reversed payments excluded."),
 )
 def receipts_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
@@ -340,8 +340,8 @@ def receipts_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -
 
 @report(
     "top_customers",
-    _l("Top customers"),
-    _l("Customers by revenue from confirmed and delivered orders in the period."),
+    gettext_lazy("Top customers"),
+    gettext_lazy("Customers by revenue from confirmed and delivered orders in the period."),
 )
 def top_customers(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
@@ -366,8 +366,10 @@ def _open(user: Any) -> QuerySet:
 
 @report(
     "pipeline_by_stage",
-    _l("Pipeline by stage"),
-    _l("Open opportunities now, by stage; weighted amount = amount × the stage's win probability."),
+    gettext_lazy("Pipeline by stage"),
+    gettext_lazy(
+        "Open opportunities now, by stage; weighted amount = amount × the stage's win probability."
+    ),
 )
 def pipeline_by_stage(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _open(user).values("stage").annotate(n=Count("pk"), amount=Sum("amount"))
@@ -385,8 +387,10 @@ def pipeline_by_stage(user: Any, start: dt.date, end: dt.date, options: dict) ->
 
 @report(
     "forecast",
-    _l("Weighted forecast"),
-    _l("Open opportunities by expected close month: amount and amount × stage probability."),
+    gettext_lazy("Weighted forecast"),
+    gettext_lazy(
+        "Open opportunities by expected close month: amount and amount × stage probability."
+    ),
 )
 def forecast(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
@@ -440,13 +444,18 @@ def _win_groups(user: Any, start: dt.date, end: dt.date, key: str) -> dict[Any, 
     return groups
 
 
-WIN_COLUMNS = (_l("Won"), _l("Lost"), _l("Win rate (%)"), _l("Average sales cycle (days)"))
+WIN_COLUMNS = (
+    gettext_lazy("Won"),
+    gettext_lazy("Lost"),
+    gettext_lazy("Win rate (%)"),
+    gettext_lazy("Average sales cycle (days)"),
+)
 
 
 @report(
     "win_rate_by_rep",
-    _l("Win rate and sales cycle by rep"),
-    _l(
+    gettext_lazy("Win rate and sales cycle by rep"),
+    gettext_lazy(
         "Win rate = won / (won + lost) among opportunities closed in the period, invalid excluded; "
         "sales cycle = days from opening to winning."
     ),
@@ -463,8 +472,8 @@ def win_rate_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> A
 
 @report(
     "win_rate_by_period",
-    _l("Win rate and sales cycle by month"),
-    _l(
+    gettext_lazy("Win rate and sales cycle by month"),
+    gettext_lazy(
         "Win rate = won / (won + lost) among opportunities closed in each month, invalid excluded; "
         "sales cycle = days from opening to winning."
     ),
@@ -486,8 +495,8 @@ def win_rate_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -
 
 @report(
     "funnel",
-    _l("Conversion funnel"),
-    _l(
+    gettext_lazy("Conversion funnel"),
+    gettext_lazy(
         "Leads created in the period → converted into an opportunity → "
         "that opportunity won (so far)."
     ),
@@ -515,8 +524,8 @@ def funnel(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
 
 @report(
     "new_vs_returning",
-    _l("Revenue from new and returning customers by rep"),
-    _l(
+    gettext_lazy("Revenue from new and returning customers by rep"),
+    gettext_lazy(
         "A new customer is one whose first confirmed order (among the orders you can see) "
         "falls in the period; revenue from the others is returning."
     ),
@@ -551,8 +560,8 @@ def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> 
 
 @report(
     "stage_durations",
-    _l("Time spent in each stage"),
-    _l(
+    gettext_lazy("Time spent in each stage"),
+    gettext_lazy(
         "From the stage history: the average and longest days an opportunity stayed in a stage, "
         "over the stays that ended in the period."
     ),

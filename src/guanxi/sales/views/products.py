@@ -1,0 +1,92 @@
+"""The product catalogue pages (every signed-in user reads; managers and administrators edit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guanxi.core import exports
+from guanxi.core.views import generic
+from guanxi.sales import filters, forms
+from guanxi.sales.models import (
+    Product,
+    may_edit_catalogue,
+)
+from guanxi.sales.services import (
+    products,
+)
+
+
+class ProductList(generic.ObjectListView):
+    model = Product
+    url_prefix = "sales:product"
+    filterset = filters.PRODUCT_FILTERS
+    list_name = "products"
+    template_name = "sales/product_list.html"
+    table_template = "sales/_product_table.html"
+    select_related = ("category",)
+    export_filename = "products"
+
+    @staticmethod
+    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
+        headers = [
+            _("product code"),
+            _("name"),
+            _("English name"),
+            _("category"),
+            _("unit"),
+            _("list price"),
+            _("cost"),
+            _("active"),
+        ]
+        rows = (
+            [
+                p.code,
+                p.name,
+                p.name_en,
+                p.category.name if p.category_id else "",
+                p.unit,
+                p.list_price,
+                p.cost,
+                p.active,
+            ]
+            for p in queryset
+        )
+        return exports.write(fmt, headers, rows, "products")
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"can_edit": may_edit_catalogue(self.request.user)}
+
+
+class ProductEdit(generic.ObjectEditView):
+    model = Product
+    url_prefix = "sales:product"
+    form_class = forms.ProductForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_edit_catalogue(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def create(self, form: Any) -> Product:
+        return products.create_product(actor=self.request.user, values=form.values())
+
+    def update(self, obj: Any, form: Any, version: int) -> Product:
+        return products.update_product(
+            obj, actor=self.request.user, expected_version=version, changes=form.values()
+        )
+
+    def success_url(self, obj: Any) -> str:
+        return reverse("sales:product_list")
+
+
+class ProductDelete(generic.ObjectDeleteView):
+    model = Product
+    url_prefix = "sales:product"
+
+    def delete(self, obj: Any) -> None:
+        products.delete_product(obj, actor=self.request.user)
