@@ -202,6 +202,7 @@ else:
 HUEY_STORAGE = "memory" if TESTING else ("redis" if REDIS_URL else "sqlite")
 HUEY_SQLITE_PATH = DATA_DIR / "jobs.sqlite3"
 
+GUANXI_CURRENCY = env_str("CURRENCY", "CNY")  # one base currency per installation
 GUANXI_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 GUANXI_API_MAX_PAGE_SIZE = 500
 

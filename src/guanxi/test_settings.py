@@ -4,7 +4,7 @@ import os
 
 os.environ["GUANXI_MODE"] = "test"
 
-from guanxi.settings import *  # noqa: E402, F403
+from guanxi.settings import *  # noqa: F403
 
 # A tiny app with one owned and one child record, for the platform's scope and audit tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

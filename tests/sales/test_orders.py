@@ -285,3 +285,20 @@ def test_price_lists_price_lines_by_default_and_only_editors_change_them(
         api_for("manager1").put(url, {"price": "200"}, content_type="application/json").status_code
         == 200
     )
+
+
+def test_an_older_historical_order_moves_the_deal_date_back(org, catalogue, customers):
+    rep = org.users["rep1"]
+    customer = customers["rep1"]
+    make_order(
+        rep, customer, [(catalogue["router"], "1", "100", "0")], order_date=dt.date(2026, 5, 1)
+    )
+    assert Customer.objects.get(pk=customer.pk).dealt_on == dt.date(2026, 5, 1)
+    make_order(
+        rep, customer, [(catalogue["router"], "1", "100", "0")], order_date=dt.date(2025, 3, 9)
+    )
+    assert Customer.objects.get(pk=customer.pk).dealt_on == dt.date(2025, 3, 9)
+    make_order(
+        rep, customer, [(catalogue["router"], "1", "100", "0")], order_date=dt.date(2026, 8, 1)
+    )
+    assert Customer.objects.get(pk=customer.pk).dealt_on == dt.date(2025, 3, 9)

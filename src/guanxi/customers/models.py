@@ -171,6 +171,8 @@ class Customer(OwnedRecord):
     kind = _choice(Kind, Kind.COMPANY, _("kind"))
     relationship_type = _choice(RelationshipType, RelationshipType.BUSINESS, _("relationship type"))
     status = _choice(Status, Status.POTENTIAL, _("status"))
+    #: Set once by the sales module with the first confirmed order (成交状态: 已成交).
+    dealt_on = models.DateField(_("dealt on (成交日期)"), null=True, blank=True, editable=False)
     lifecycle_status = _choice(LifecycleStatus, LifecycleStatus.POTENTIAL, _("lifecycle status"))
     loyalty = _choice(Loyalty, Loyalty.POTENTIAL, _("loyalty"))
     importance = _choice(Importance, Importance.ORDINARY, _("importance"))

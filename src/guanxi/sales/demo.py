@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from guanxi.core import audit_guard, clock
@@ -115,6 +116,12 @@ def generate(ctx: DemoContext) -> None:
         _tasks(rng, ctx, customers, today, writer, counts)
         dealt = {c.pk for c in buyers}
         Customer.objects.filter(pk__in=dealt).exclude(status="current").update(status="current")
+        first_order = (
+            Order.objects.filter(customer=OuterRef("pk"), confirmed_on__isnull=False)
+            .order_by("order_date")
+            .values("order_date")[:1]
+        )
+        Customer.objects.filter(pk__in=dealt).update(dealt_on=Subquery(first_order))
     refresh_instalment_statuses(today)
     _analyze()
     batch.status = "done"

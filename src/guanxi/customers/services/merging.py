@@ -68,6 +68,9 @@ def merge_customers(
                     expected_version=None,
                     changes={link.field: kept},
                     action=AuditEvent.Action.MERGE,
+                    # the actor may change both customers (checked above); records with their
+                    # own owner (orders, opportunities) follow the customer they belong to
+                    check_scope=False,
                 )
                 count += 1
             moved[link.model._meta.label] = count

@@ -224,10 +224,11 @@ def mark_customer_dealt(customer: Customer, *, actor: Any, on: Any = None) -> No
     changes: dict[str, Any] = {}
     if customer.status != CustomerStatus.CURRENT:
         changes["status"] = CustomerStatus.CURRENT
-    # Forward-compatible: when the customers module records the deal date (a ``dealt_on``
-    # field), the first confirmed order sets it; until then deal_date() derives it.
-    if _has_field(Customer, "dealt_on") and getattr(customer, "dealt_on", None) is None:
-        changes["dealt_on"] = on or clock.today()
+    # The deal date (已成交) is that of the earliest confirmed order; an imported historical
+    # order older than the one that set it moves it back.
+    day = on or clock.today()
+    if customer.dealt_on is None or day < customer.dealt_on:
+        changes["dealt_on"] = day
     if not changes:
         return
     records.update_record(
@@ -235,23 +236,10 @@ def mark_customer_dealt(customer: Customer, *, actor: Any, on: Any = None) -> No
     )
 
 
-def _has_field(model: type, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:
-        return False
-    return True
-
-
 def deal_date(customer: Customer) -> Any:
-    """The date the customer was dealt (已成交): its first confirmed order's date (cancelled
+    """The date the customer was dealt (已成交): set by its first confirmed order (cancelled
     later or not — the deal happened)."""
-    return (
-        Order.objects.filter(customer=customer, confirmed_on__isnull=False)
-        .order_by("order_date")
-        .values_list("order_date", flat=True)
-        .first()
-    )
+    return customer.dealt_on
 
 
 def mark_customer_terminated(
