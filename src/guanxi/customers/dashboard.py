@@ -24,6 +24,7 @@ def customers_panel(request: HttpRequest) -> dict[str, Any] | None:
             next_contact_at__gte=now - dt.timedelta(days=7),
         )
         .select_related("customer")
+        .only("id", "subject", "next_step", "next_contact_at", "customer__id", "customer__name")
         .order_by("next_contact_at")[:10]
     )
     return {"count": Customer.objects.visible_to(user).count(), "due": list(due)}
