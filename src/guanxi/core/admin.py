@@ -10,7 +10,7 @@ from guanxi.core.models import ApiToken, AuditEvent, Department, ImportBatch, Ro
 @admin.register(User)
 class GuanxiUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Guanxi", {"fields": ("department", "superior", "language", "display_name")}),
     )
     list_display = ("username", "display_name", "department", "is_active", "is_superuser")

@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.filters import FilterSet, page_bounds
 from guanxi.core.services.tokens import user_for_token
+from guanxi.core.signed_in import signed_in_user
 
 
 class BearerToken(HttpBearer):
@@ -157,7 +158,7 @@ def me(request: HttpRequest) -> dict:
     from guanxi.core.scopes import effective_scope
     from guanxi.core.services.org import role_codes
 
-    user = request.user
+    user = signed_in_user(request)
     return {
         "id": user.pk,
         "username": user.username,

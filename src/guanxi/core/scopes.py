@@ -8,7 +8,7 @@ declares ``Scope.parent`` and follows its parent's; collaborators (团队成员)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
@@ -16,7 +16,9 @@ from django.db.models import Q, QuerySet
 from guanxi.core.models.roles import DataScope, RoleScope
 
 if TYPE_CHECKING:
-    from guanxi.core.models.org import User
+    from guanxi.core.models.org import Department, User
+
+_QS = TypeVar("_QS", bound=QuerySet)
 
 VIEW = "view"
 CHANGE = "change"
@@ -80,13 +82,14 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     if scope == DataScope.DEPARTMENT_TREE:
         if user.department_id is None:
             return Q(**{f"{prefix}owner": user})
-        return Q(**{f"{prefix}department__path__startswith": user.department.path}) | Q(
+        department = cast("Department", user.department)  # department_id is set
+        return Q(**{f"{prefix}department__path__startswith": department.path}) | Q(
             **{f"{prefix}owner": user}
         )
     return Q(pk__in=[])
 
 
-def restrict(queryset: QuerySet, user: Any, action: str = VIEW) -> QuerySet:
+def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
     """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
     model = queryset.model
     parent_path = getattr(model.Scope, "parent", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +77,7 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
     display_name = models.CharField(_("display name"), max_length=100, blank=True, default="")
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("user")

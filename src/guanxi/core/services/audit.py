@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +28,7 @@ def json_value(value: Any) -> Any:
 
 def field_values(record: models.Model) -> dict[str, Any]:
     """The audited fields of a record as JSON values, keyed by field name (``attname``)."""
-    excluded = getattr(record, "audit_exclude", frozenset())
+    excluded: Collection[str] = getattr(record, "audit_exclude", frozenset())
     values = {}
     for field in record._meta.concrete_fields:
         if field.primary_key or field.name in excluded:

@@ -9,9 +9,9 @@ somebody else's).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import audit_guard
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.models.audit import AuditEvent, ImportBatch
+from guanxi.core.models.records import OwnedRecord
 from guanxi.core.models.roles import DataScope
 from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
 from guanxi.core.services.audit import diff, field_values, fields_changed_since, record_event
@@ -27,12 +28,33 @@ from guanxi.core.services.audit import diff, field_values, fields_changed_since,
 R = TypeVar("R", bound=models.Model)
 
 
+class _RecordClass(Protocol):
+    """What the services use of a record model class beyond ``type[Model]``: the live and
+    all-rows managers (their AuditedQuerySet methods come from ``Manager.from_queryset``, so
+    mypy sees them as Any) and the model's own DoesNotExist. SoftDeleteRecord and the
+    catalogue's CatalogueRecord both provide them."""
+
+    objects: Any
+    all_objects: Any
+    DoesNotExist: type[ObjectDoesNotExist]
+
+
+def _record_class(model: type[models.Model]) -> _RecordClass:
+    return cast(_RecordClass, model)
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    """The column attribute of a concrete field (the audited fields are all concrete)."""
+    return cast(models.Field, model._meta.get_field(name)).attname
+
+
 def get_visible(model: type[R], pk: Any, user: Any, action: str = VIEW) -> R:
     """Fetch one record through the scope rule: missing or out of view scope → RecordNotFound;
     visible but not changeable (``action="change"``) → NotAllowed."""
+    klass = _record_class(model)
     try:
-        record = model.objects.visible_to(user, VIEW).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        record = klass.objects.visible_to(user, VIEW).get(pk=pk)
+    except (klass.DoesNotExist, ValueError, TypeError, ValidationError):
         raise RecordNotFound(pk) from None
     if action == CHANGE and not can(user, record, CHANGE):
         raise NotAllowed(pk)
@@ -41,10 +63,11 @@ def get_visible(model: type[R], pk: Any, user: Any, action: str = VIEW) -> R:
 
 def get_in_bin(model: type[R], pk: Any, user: Any) -> R:
     """A record in the recycle bin that the user may change (restore)."""
-    rows = model.all_objects.filter(deleted_at__isnull=False).visible_to(user, CHANGE)
+    klass = _record_class(model)
+    rows = klass.all_objects.filter(deleted_at__isnull=False).visible_to(user, CHANGE)
     try:
         return rows.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (klass.DoesNotExist, ValueError, TypeError, ValidationError):
         raise RecordNotFound(pk) from None
 
 
@@ -75,7 +98,7 @@ def create_record(
     """Create a record, audit it, and refuse it if it falls outside the actor's change scope."""
     record = model(**values)
     if hasattr(record, "owner_id") and "owner" in values:
-        record.department = _department_of(values["owner"])
+        cast(OwnedRecord, record).department = _department_of(values["owner"])
     _validate(record)
     with transaction.atomic():
         record.save()
@@ -109,8 +132,9 @@ def update_record(
     re-read the row inside their own transaction.
     """
     model = type(record)
+    klass = _record_class(model)
     with transaction.atomic():
-        current = model.all_objects.get(pk=record.pk)
+        current = klass.all_objects.get(pk=record.pk)
         version = current.version if expected_version is None else expected_version
         before = field_values(current)
         for name, value in changes.items():
@@ -124,15 +148,15 @@ def update_record(
             if current.version != version:
                 raise StaleVersion(fields_changed_since(current, version), current.version)
             return current
-        columns = {name: getattr(current, model._meta.get_field(name).attname) for name in changed}
+        columns = {name: getattr(current, _attname(model, name)) for name in changed}
         with audit_guard.audited_writes():
-            updated = model.all_objects.filter(pk=current.pk, version=version).update(
-                **{model._meta.get_field(n).attname: v for n, v in columns.items()},
+            updated = klass.all_objects.filter(pk=current.pk, version=version).update(
+                **{_attname(model, n): v for n, v in columns.items()},
                 version=F("version") + 1,
                 updated_at=timezone.now(),
             )
         if updated == 0:
-            fresh = model.all_objects.get(pk=record.pk)
+            fresh = klass.all_objects.get(pk=record.pk)
             raise StaleVersion(fields_changed_since(fresh, version), fresh.version)
         current.version = version + 1
         record_event(current, actor=actor, action=action, changes=changed, batch=batch)
@@ -152,14 +176,14 @@ def restore(record: R, *, actor: Any) -> R:
 
 
 def _set_deleted(record: R, *, actor: Any, deleted: bool, batch: ImportBatch | None) -> R:
-    model = type(record)
+    klass = _record_class(type(record))
     with transaction.atomic():
-        current = model.all_objects.select_for_update().get(pk=record.pk)
+        current = klass.all_objects.select_for_update().get(pk=record.pk)
         if current.is_deleted == deleted:
             return current
         stamp = timezone.now() if deleted else None
         with audit_guard.audited_writes():
-            model.all_objects.filter(pk=current.pk).update(
+            klass.all_objects.filter(pk=current.pk).update(
                 deleted_at=stamp,
                 deleted_by=actor if deleted and getattr(actor, "pk", None) else None,
                 version=F("version") + 1,

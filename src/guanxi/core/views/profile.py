@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core.errors import InvalidInput, RecordNotFound
 from guanxi.core.services import tokens
+from guanxi.core.signed_in import signed_in_user
 
 
 @login_required
@@ -27,7 +28,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "core/profile.html",
         {
-            "tokens": request.user.api_tokens.all(),
+            "tokens": signed_in_user(request).api_tokens.all(),
             "new_token": new_token,
         },
     )
