@@ -1,6 +1,6 @@
 """Run the whole test suite in phases and print the time of each (called by ``./dev test``).
 
-1. gates: migration drift (makemigrations --check) and lint;
+1. gates: migration drift (makemigrations --check), lint, mypy on core and analytics;
 2. database-independent tests (analytics), once, in parallel; the Spark tests in one process
    so they share one Spark session;
 3. everything else on SQLite, then again on PostgreSQL (DATABASE_URL, default
@@ -92,12 +92,13 @@ def main(argv: list[str]) -> int:
 
     test_env = {"GUANXI_MODE": "test"}
     phase(
-        "gates: migrations and lint",
+        "gates: migrations, lint, types",
         [
             "bash",
             "-c",
             f"{sys.executable} -m django makemigrations --check --dry-run "
-            f"--settings=guanxi.test_settings && {VENV_BIN / 'ruff'} check src tests bench",
+            f"--settings=guanxi.test_settings && {VENV_BIN / 'ruff'} check src tests bench "
+            f"&& {VENV_BIN / 'mypy'} src/guanxi/core src/guanxi/analytics",
         ],
         {**test_env, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
     )
