@@ -122,3 +122,20 @@ class TestActivityViews(
             "occurred_at": "2026-05-05T09:00",
             "subject": "Follow-up visit",
         }
+
+
+def test_list_filters_by_city_and_district_once_a_province_is_chosen(
+    make_customer: Any, client_for: Any
+) -> None:
+    make_customer("rep1", name="天河客户", province="440000", city="440100", district="440106")
+    make_customer("rep1", name="深圳客户", province="440000", city="440300")
+    client = client_for("rep1")
+    page = client.get("/customers/").content.decode()
+    assert 'name="city"' not in page  # no province chosen yet
+    page = client.get("/customers/?province=440000").content.decode()
+    assert 'name="city"' in page and "广州市" in page and "天河客户" in page and "深圳客户" in page
+    page = client.get("/customers/?province=440000&city=440100").content.decode()
+    assert "天河客户" in page and "深圳客户" not in page
+    assert 'name="district"' in page and "天河区" in page
+    page = client.get("/customers/?province=440000&city=440100&district=440106").content.decode()
+    assert "天河客户" in page

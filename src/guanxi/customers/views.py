@@ -55,7 +55,12 @@ class CustomerList(generic.ObjectListView):
     export_filename = "customers"
 
     def extra_context(self) -> dict[str, Any]:
+        province = self.request.GET.get("province", "")
+        city = self.request.GET.get("city", "")
         return {
+            # the chosen province's cities and the chosen city's districts (after "apply")
+            "cities": [(r.code, r.name) for r in reference.children(province)] if province else [],
+            "districts": [(r.code, r.name) for r in reference.children(city)] if city else [],
             "axes": [
                 (name, Customer._meta.get_field(name).verbose_name, choices.choices)
                 for name, choices in AXES.items()
