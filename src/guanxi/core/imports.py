@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guanxi.core import exports
@@ -58,6 +59,48 @@ class RowError:
             "value": self.value,
             "reason": self.reason,
         }
+
+
+@dataclass
+class ImportResult:
+    """What every import reports (the CLI and the pages read these fields); a module's result
+    adds its own counts and names them in ``counts()``."""
+
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+    written: bool = False
+    error_file: bytes | None = None
+    error_format: str = "csv"
+
+    @property
+    def bad_lines(self) -> list[int]:
+        return sorted({e.line for e in self.errors})
+
+
+def choice_words(
+    choices: Sequence[tuple[str, Any]], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Words a cell may use for a choice → its value: the value, the English label, and the
+    Chinese term a label carries in brackets ("Won (赢单)"), all in lower case, plus ``extra``.
+    Look a cell up with ``words.get(cell.lower())``."""
+    lookup: dict[str, str] = {}
+    with translation.override("en"):
+        for value, label in choices:
+            text = str(label)
+            lookup[value.lower()] = value
+            lookup[text.lower()] = value
+            english, _sep, rest = text.partition(" (")
+            lookup[english.strip().lower()] = value
+            if rest:
+                lookup[rest.rstrip(")").strip().lower()] = value
+    lookup.update(extra or {})
+    return lookup
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core import imports
@@ -103,39 +103,12 @@ _CENT = decimal.Decimal("0.01")
 
 
 def _choice_lookup(name: str) -> dict[str, str]:
-    """value / English label / Chinese label → value, compared in lower case."""
-    lookup: dict[str, str] = {}
-    with translation.override("en"):
-        for value, label in _CHOICE_FIELDS[name].choices:
-            text = str(label)
-            lookup[value.lower()] = value
-            lookup[text.lower()] = value
-            english, _sep, rest = text.partition(" (")
-            lookup[english.strip().lower()] = value
-            if rest:
-                lookup[rest.rstrip(")").strip().lower()] = value
-    lookup.update(_EXTRA_CHOICE_WORDS.get(name, {}))
-    return lookup
+    return imports.choice_words(_CHOICE_FIELDS[name].choices, _EXTRA_CHOICE_WORDS.get(name))
 
 
 @dataclass
-class ImportResult:
-    dry_run: bool
-    total: int = 0
-    created: int = 0
+class ImportResult(imports.ImportResult):
     updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    batch_id: int | None = None
-    written: bool = False
-    error_file: bytes | None = None
-    error_format: str = "csv"
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({e.line for e in self.errors})
 
     def counts(self) -> dict[str, int]:
         return {

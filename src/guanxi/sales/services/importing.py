@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core import exports, imports
@@ -115,38 +115,14 @@ STATUS_WORDS = {
 
 
 def _method_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    with translation.override("en"):
-        for value, label in PaymentMethod.choices:
-            text = str(label)
-            lookup[value] = value
-            english, _sep, rest = text.partition(" (")
-            lookup[english.strip().lower()] = value
-            if rest:
-                lookup[rest.rstrip(")").strip()] = value
-    lookup.update({"银行": "bank", "转账": "bank", "微信": "wechat", "支付宝": "alipay"})
-    return lookup
+    extra = {"银行": "bank", "转账": "bank", "微信": "wechat", "支付宝": "alipay"}
+    return imports.choice_words(PaymentMethod.choices, extra)
 
 
 @dataclass
-class ImportResult:
-    dry_run: bool
-    total: int = 0
+class ImportResult(imports.ImportResult):
     orders: int = 0
-    created: int = 0
-    unchanged: int = 0
-    skipped: int = 0
     payments: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    batch_id: int | None = None
-    written: bool = False
-    error_file: bytes | None = None
-    error_format: str = "csv"
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({e.line for e in self.errors})
 
     def counts(self) -> dict[str, int]:
         return {
@@ -357,9 +333,7 @@ def _parse(table: Table, colmap: imports.ColumnMap, actor: Any) -> list[_Order]:
             except ValueError:
                 bad("payment_date", _("Enter a date as YYYY-MM-DD."))
             method = raw.get("payment_method", "")
-            payment["method"] = (
-                methods.get(method.lower(), methods.get(method)) if method else "bank"
-            )
+            payment["method"] = methods.get(method.lower()) if method else "bank"
             if payment["method"] is None:
                 bad("payment_method", _("Not one of the allowed values."))
             order.payments.append(payment)
