@@ -43,14 +43,24 @@ def test_anonymous_and_garbage_tokens_get_401(org):
 
 
 def test_session_writes_need_csrf(org):
+    """A write authenticated by the browser session needs the CSRF token; a bearer call not."""
+    from guanxi.customers.models import Customer
+
     client = Client(enforce_csrf_checks=True)
     client.force_login(org.users["rep1"])
     assert client.get("/api/v1/me").status_code == 200
-    from guanxi.core.api import api, core_router  # noqa: F401
+    body = {"name": "CSRF probe", "kind": "company"}
+    refused = client.post("/api/v1/customers", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert not Customer.objects.filter(name="CSRF probe").exists()
 
-    # a POST on any route with the session cookie but no CSRF token is refused
-    response = client.post("/api/v1/me", {})
-    assert response.status_code in (403, 405)
+    client.get("/profile/")  # a page with a form sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = client.post(
+        "/api/v1/customers", body, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert Customer.objects.filter(name="CSRF probe").count() == 1
 
 
 def test_profile_page_creates_a_token_shown_once(org, client_for):
