@@ -91,3 +91,14 @@ def test_every_page_carries_a_strict_csp(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_hashes_passwords_with_argon2(tmp_path):
+    code = (
+        "import django; django.setup();"
+        "from django.contrib.auth.hashers import make_password;"
+        "print(make_password('a long enough secret 42').split('$')[0])"
+    )
+    result = run(["-c", code], GUANXI_DATA_DIR=str(tmp_path), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "argon2"
