@@ -33,7 +33,6 @@ def test_failed_logins_are_throttled(org, page):
     for _ in range(5):
         sign_in(page, "rep2", "not the password")
     sign_in(page, "rep2", DEMO_PASSWORD)
-    assert "/login/" in page.url or page.locator("h1").inner_text()
     body = page.locator("main").inner_text()
     assert "Too many failed logins" in body or "登录失败次数过多" in body
 
