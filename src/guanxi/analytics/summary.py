@@ -59,6 +59,9 @@ __all__ = ["SummaryInfo", "summarize"]
 
 _EPOCH = dt.date(1970, 1, 1)
 _UNIT_DAYS = {"D": 1.0, "W": 7.0}
+#: Group with the compiled kernel on the DuckDB engine (`guanxi.analytics._kernel_summary`); the
+#: tests turn it off to compare with the SQL definition.
+USE_KERNEL = True
 
 
 @dataclass(frozen=True)
@@ -112,21 +115,19 @@ def _check_tz(tz: str | None) -> dt.tzinfo:
         raise InputError(f"unknown time zone {tz!r}") from exc
 
 
+def _today(tzinfo: dt.tzinfo) -> int:
+    return (dt.datetime.now(tzinfo).date() - _EPOCH).days
+
+
 def _where(row: int | None) -> str:
     return f"row {row}" if row is not None else "a row"
 
 
-def _validate(
-    engine: DuckDBEngine | SparkEngine,
-    cols: dict[str, str | None],
-    day: str,
-    tzinfo: dt.tzinfo,
-) -> tuple[int, int, bool]:
-    """Check nulls, types and dates in one scan; return the first and last day numbers and
-    whether there are returns (negative amounts)."""
+def _check_types(engine: DuckDBEngine | SparkEngine, cols: dict[str, str | None]) -> None:
+    """Money columns must be numeric; a text column gets the first row that is not a number."""
     q = engine.quote
-    cust, date_col, amount = cols["customer"], cols["date"], cols["amount"]
-    assert cust is not None and date_col is not None and amount is not None
+    cust = cols["customer"]
+    assert cust is not None
     for role in ("amount", "profit", "cost"):
         col = cols.get(role)
         if col is None or engine.is_numeric(col):
@@ -144,6 +145,19 @@ def _validate(
             f"{role} column {col!r} is not numeric (type {engine.types[col]}); "
             "convert it to numbers first"
         )
+
+
+def _validate(
+    engine: DuckDBEngine | SparkEngine,
+    cols: dict[str, str | None],
+    day: str,
+    tzinfo: dt.tzinfo,
+) -> tuple[int, int, bool]:
+    """Check nulls and dates in one scan; return the first and last day numbers and whether
+    there are returns (negative amounts)."""
+    q = engine.quote
+    cust, date_col, amount = cols["customer"], cols["date"], cols["amount"]
+    assert cust is not None and date_col is not None and amount is not None
     checked = [c for c in (cust, date_col, amount, cols.get("profit"), cols.get("cost")) if c]
     counts = ", ".join(f"COUNT({q(c)})" for c in checked)
     n, *non_null, n_days, first, last, min_amount = engine.rows(
@@ -164,7 +178,7 @@ def _validate(
             f"date column {date_col!r} has an unparseable value {values[1]!r} at {_where(row)} "
             f"(customer {values[0]!r})"
         )
-    today = (dt.datetime.now(tzinfo).date() - _EPOCH).days
+    today = _today(tzinfo)
     first, last = _day_of(first, "first date"), _day_of(last, "last date")
     if last > today:
         row, values = engine.first_row(f"{day} > {date_literal(today)}", [cust, date_col])
@@ -268,19 +282,7 @@ def summarize(
                 "dates, timestamps or text with date_format"
             )
         day = engine.day_expr(date_col, tz, date_format)
-        first_day, last_day, has_returns = _validate(engine, cols, day, tzinfo)
-
-        cal = last_day if calibration_end is None else _day_of(calibration_end, "calibration_end")
-        obs = cal if observation_end is None else _day_of(observation_end, "observation_end")
-        if obs < cal:
-            raise InputError(
-                f"observation_end {_date_of(obs)} is before calibration_end {_date_of(cal)}"
-            )
-        if cal < first_day:
-            raise InputError(
-                f"calibration_end {_date_of(cal)} is before the first transaction "
-                f"({_date_of(first_day)}): no customer to summarise"
-            )
+        _check_types(engine, cols)
         q = engine.quote
         src_cols = [
             f"{q(customer_col)} AS c",
@@ -295,6 +297,32 @@ def summarize(
             src_cols.append(f"{q(order_col)} AS o")
         src = engine.view_name("src")
         engine.create_view(src, f"SELECT {', '.join(src_cols)} FROM {engine_tx(engine)}")
+        rows = None
+        if isinstance(engine, DuckDBEngine) and USE_KERNEL and order_col is None:
+            # one read of the normalised rows serves the checks and the kernel
+            from guanxi.analytics import _kernel_summary
+
+            loading = _kernel_summary.load_kernel_in_background()
+            rows = _kernel_summary.fetch_rows(engine, src, has_profit=len(src_cols) > 3)
+            found = _kernel_summary.day_range(rows)
+            if found is None or found[1] > _today(tzinfo):
+                _validate(engine, cols, day, tzinfo)  # raises, naming the bad row
+                raise AssertionError("the checks found nothing wrong in bad input")
+            first_day, last_day, has_returns = found
+        else:
+            first_day, last_day, has_returns = _validate(engine, cols, day, tzinfo)
+
+        cal = last_day if calibration_end is None else _day_of(calibration_end, "calibration_end")
+        obs = cal if observation_end is None else _day_of(observation_end, "observation_end")
+        if obs < cal:
+            raise InputError(
+                f"observation_end {_date_of(obs)} is before calibration_end {_date_of(cal)}"
+            )
+        if cal < first_day:
+            raise InputError(
+                f"calibration_end {_date_of(cal)} is before the first transaction "
+                f"({_date_of(first_day)}): no customer to summarise"
+            )
         plan = SummaryPlan(
             source=src,
             calibration_day=cal,
@@ -306,7 +334,21 @@ def summarize(
         )
         if isinstance(engine, SparkEngine):
             return _summarize_spark(engine, plan, customer_col, return_info)
-        table, info = _summarize_duckdb(engine, plan, customer_col)
+        if rows is not None:
+            loading.join()
+            try:
+                table, n_all = _kernel_summary.summary_table(rows, plan, customer_col)
+            except _kernel_summary.NegativeOccasion:
+                _raise_negative(engine, plan, customer_col)
+                raise AssertionError("no customer-day nets below zero") from None
+        else:
+            table, n_all = _summarize_duckdb_sql(engine, plan, customer_col)
+        info = SummaryInfo(
+            n_customers=table.num_rows,
+            n_excluded=n_all - table.num_rows,
+            calibration_end=_date_of(plan.calibration_day),
+            observation_end=_date_of(plan.observation_day),
+        )
     finally:
         if not isinstance(engine, SparkEngine):
             engine.close()
@@ -328,9 +370,11 @@ def _raise_negative(
         )
 
 
-def _summarize_duckdb(
+def _summarize_duckdb_sql(
     engine: DuckDBEngine, plan: SummaryPlan, customer_col: str
-) -> tuple[pa.Table, SummaryInfo]:
+) -> tuple[pa.Table, int]:
+    """The whole summary as one DuckDB query (the definition the kernel is tested against);
+    also the number of customers with any row up to the observation end."""
     raw = engine.fetch(summary_sql(plan))
     min_occasion = pc.min(raw["min_occasion"]).as_py()
     if min_occasion is not None and min_occasion < -NEGATIVE_TOLERANCE:
@@ -348,14 +392,7 @@ def _summarize_duckdb(
         if name in {"frequency", "n_orders", "frequency_holdout"}:
             column = column.cast(pa.int64())
         out[name] = column
-    result = pa.table(out)
-    info = SummaryInfo(
-        n_customers=result.num_rows,
-        n_excluded=n_all - result.num_rows,
-        calibration_end=_date_of(plan.calibration_day),
-        observation_end=_date_of(plan.observation_day),
-    )
-    return result, info
+    return pa.table(out), n_all
 
 
 def _summarize_spark(
