@@ -86,7 +86,7 @@ def _scatter(
     days_out,
     amounts_out,
     profits_out,
-):  # type: ignore[no-untyped-def]  # noqa: E501
+):  # type: ignore[no-untyped-def]
     """Write the rows to their buckets, slice ``part`` starting at ``fill[part, bucket]``."""
     n = ids.shape[0]
     n_parts = fill.shape[0]

@@ -3,8 +3,7 @@
 `guanxi.analytics.summary` calls these in order: `load_kernel_in_background`, `fetch_rows` (one
 DuckDB read of the normalised columns ``c, d, a[, p]``), `day_range` (the checks the SQL path's
 scan makes, on the fetched columns), then `summary_table`. Numbers cross between Arrow and numpy
-through the buffers directly: pyarrow's own conversions import pandas, which costs half a second
-in a fresh process.
+through `guanxi.analytics._arrays` (no pandas import).
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from guanxi.analytics._arrays import to_arrow, to_numpy
 from guanxi.analytics._sql import NEGATIVE_TOLERANCE, SummaryPlan
 
 if TYPE_CHECKING:
     from guanxi.analytics._engines import DuckDBEngine
     from guanxi.analytics._kernel import Rows
-
-_ARROW_TYPES = {"int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64()}
 
 
 def load_kernel_in_background() -> threading.Thread:
@@ -57,26 +55,6 @@ def day_range(rows: pa.Table) -> tuple[int, int, bool] | None:
     return days["min"].as_py(), days["max"].as_py(), lowest < 0
 
 
-def numpy_of(column: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
-    """A null-free fixed-width column as one numpy array of ``dtype`` (its Arrow type's width)."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-    width = np.dtype(dtype).itemsize
-    if len(column) == 0:
-        return np.empty(0, dtype)
-    return np.frombuffer(
-        column.buffers()[1], dtype=dtype, count=len(column), offset=column.offset * width
-    )
-
-
-def arrow_of(values: np.ndarray) -> pa.Array:
-    """An int32, int64 or float64 numpy array as an Arrow array."""
-    values = np.ascontiguousarray(values)
-    return pa.Array.from_buffers(
-        _ARROW_TYPES[values.dtype.name], len(values), [None, pa.py_buffer(values)]
-    )
-
-
 def customer_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int, int, Any]:
     """Integer ids for the kernel, one array per chunk: ``(ids, offset, n_codes, ids_of)``,
     where a customer's code is its id minus ``offset`` and ``ids_of(codes)`` gives the customer
@@ -94,12 +72,12 @@ def customer_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int, int,
             if id_type not in (pa.int32(), pa.int64()):
                 column = column.cast(pa.int64())
             dtype = np.int32 if column.type == pa.int32() else np.int64
-            ids = [numpy_of(chunk, dtype) for chunk in column.chunks]
-            return ids, lo, hi - lo + 1, lambda used: arrow_of(used + lo).cast(id_type)
+            ids = [to_numpy(chunk, dtype) for chunk in column.chunks]
+            return ids, lo, hi - lo + 1, lambda used: to_arrow(used + lo).cast(id_type)
     encoded = pc.dictionary_encode(column.combine_chunks())
     dictionary = encoded.dictionary
-    codes = numpy_of(encoded.indices, np.int32)
-    return [codes], 0, len(dictionary), lambda used: dictionary.take(arrow_of(used))
+    codes = to_numpy(encoded.indices, np.int32)
+    return [codes], 0, len(dictionary), lambda used: dictionary.take(to_arrow(used))
 
 
 def _chunks(rows: pa.Table, ids: list[np.ndarray], has_profit: bool) -> list[Rows]:
@@ -115,9 +93,9 @@ def _chunks(rows: pa.Table, ids: list[np.ndarray], has_profit: bool) -> list[Row
         out.append(
             Rows(
                 chunk_ids,
-                numpy_of(day, np.int32),  # a date32 buffer holds day numbers
-                numpy_of(amount, np.float64),
-                numpy_of(profit[0], np.float64) if profit else None,
+                to_numpy(day, np.int32),  # a date32 buffer holds day numbers
+                to_numpy(amount, np.float64),
+                to_numpy(profit[0], np.float64) if profit else None,
             )
         )
     return out
@@ -151,22 +129,22 @@ def summary_table(rows: pa.Table, plan: SummaryPlan, customer_col: str) -> tuple
     np.divide(revenue - occ.first_amount[seen], n_occ - 1, out=monetary, where=n_occ > 1)
     out: dict[str, Any] = {
         customer_col: ids_of(seen),
-        "first_purchase": arrow_of(first).cast(pa.date32()),
-        "last_purchase": arrow_of(last).cast(pa.date32()),
-        "frequency": arrow_of(n_occ - 1),
-        "recency": arrow_of((last - first).astype(np.float64) / unit),
-        "T": arrow_of((plan.calibration_day - first).astype(np.float64) / unit),
-        "monetary_value": arrow_of(monetary),
-        "revenue": arrow_of(revenue),
+        "first_purchase": to_arrow(first).cast(pa.date32()),
+        "last_purchase": to_arrow(last).cast(pa.date32()),
+        "frequency": to_arrow(n_occ - 1),
+        "recency": to_arrow((last - first).astype(np.float64) / unit),
+        "T": to_arrow((plan.calibration_day - first).astype(np.float64) / unit),
+        "monetary_value": to_arrow(monetary),
+        "revenue": to_arrow(revenue),
     }
     if plan.has_profit:
-        out["profit"] = arrow_of(occ.profit[seen])
-    out["n_orders"] = arrow_of(occ.n_orders[seen])
+        out["profit"] = to_arrow(occ.profit[seen])
+    out["n_orders"] = to_arrow(occ.n_orders[seen])
     if plan.holdout:
         duration = (plan.observation_day - plan.calibration_day) / unit
-        out["frequency_holdout"] = arrow_of(occ.frequency_holdout[seen])
-        out["revenue_holdout"] = arrow_of(occ.revenue_holdout[seen])
-        out["duration_holdout"] = arrow_of(np.full(seen.size, duration))
+        out["frequency_holdout"] = to_arrow(occ.frequency_holdout[seen])
+        out["revenue_holdout"] = to_arrow(occ.revenue_holdout[seen])
+        out["duration_holdout"] = to_arrow(np.full(seen.size, duration))
     return pa.table(out), int(np.count_nonzero(present))
 
 

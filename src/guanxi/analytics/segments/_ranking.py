@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from guanxi.analytics._arrays import strings, to_arrow, to_numpy
 from guanxi.analytics._inputs import TableKind, as_arrow, require_columns, table_kind
 from guanxi.analytics.errors import InputError
 
@@ -33,7 +34,7 @@ def customer_ids(table: pa.Table, customer_col: str) -> np.ndarray:
     if column.null_count:
         row = _first_true(pc.is_null(column))
         raise InputError(f"column {customer_col!r} has a null customer id at row {row}")
-    ids = column.to_numpy(zero_copy_only=False)
+    ids = to_numpy(column)
     if _has_duplicates(ids, column):
         raise InputError(
             f"column {customer_col!r} repeats customer ids: give one row per customer "
@@ -80,7 +81,7 @@ def numeric_column(
         raise InputError(
             f"{role} column {col!r} is null for customer {_py(ids[row])!r} (row {row})"
         )
-    values = column.to_numpy(zero_copy_only=False)
+    values = to_numpy(column)
     if keep_integers and pa.types.is_integer(column.type):
         values = values.astype(np.int64, copy=False)
         bad = np.zeros(len(values), dtype=bool)
@@ -167,4 +168,4 @@ def nested_codes(
 
 def label_column(codes: np.ndarray, labels: Sequence[str]) -> pa.DictionaryArray:
     """Codes as a dictionary-encoded string column (categorical in pandas and polars)."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(list(labels)))
+    return pa.DictionaryArray.from_arrays(to_arrow(codes.astype(np.int8)), strings(list(labels)))

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 
+from guanxi.analytics._arrays import strings, to_arrow
 from guanxi.analytics._inputs import from_arrow
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.segments._ranking import (
@@ -153,7 +154,7 @@ def abc_classify(
 
     columns: dict[str, Any] = {
         customer_col: table[customer_col],
-        "value": pa.array(values),
+        "value": to_arrow(values),
         "abc_class": label_column(codes, _LABELS),
     }
     if upgrade is not None or downgrade is not None:
@@ -202,12 +203,12 @@ def _summary(codes: np.ndarray, ranked: np.ndarray, n: int) -> pa.Table:
     total = value.sum()
     return pa.table(
         {
-            "abc_class": list(_LABELS),
-            "label_zh": [ABC_LABELS_ZH[label] for label in _LABELS],
-            "n_customers": counts.astype(np.int64),
-            "customer_share": counts / n,
-            "value": value,
-            "value_share": value / total if total > 0 else np.zeros(4),
+            "abc_class": strings(_LABELS),
+            "label_zh": strings([ABC_LABELS_ZH[label] for label in _LABELS]),
+            "n_customers": to_arrow(counts.astype(np.int64)),
+            "customer_share": to_arrow(counts / n),
+            "value": to_arrow(value),
+            "value_share": to_arrow(value / total if total > 0 else np.zeros(4)),
         }
     )
 
@@ -222,7 +223,7 @@ def _curve(cumulative: np.ndarray, codes: np.ndarray, points: int) -> pa.Table:
     value = np.concatenate([[0.0], cumulative])[positions]
     return pa.table(
         {
-            "customer_share": positions / n,
-            "value_share": value / total if total > 0 else np.zeros(len(positions)),
+            "customer_share": to_arrow(positions / n),
+            "value_share": to_arrow(value / total if total > 0 else np.zeros(len(positions))),
         }
     )

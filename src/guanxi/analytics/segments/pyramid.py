@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from guanxi.analytics._arrays import strings, to_arrow
 from guanxi.analytics._inputs import from_arrow
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.segments._ranking import (
@@ -108,7 +109,7 @@ def value_pyramid(
     classes = pa.table(
         {
             customer_col: table[customer_col],
-            "value": pa.array(values),
+            "value": to_arrow(values),
             "tier": label_column(codes, _LABELS),
         }
     )
@@ -118,11 +119,11 @@ def value_pyramid(
     total = value.sum()
     summary = pa.table(
         {
-            "tier": list(_LABELS),
-            "label_zh": [PYRAMID_LABELS_ZH[label] for label in _LABELS],
-            "n_customers": n_tier.astype(np.int64),
-            "value": value,
-            "value_share": value / total if total > 0 else np.zeros(5),
+            "tier": strings(_LABELS),
+            "label_zh": strings([PYRAMID_LABELS_ZH[label] for label in _LABELS]),
+            "n_customers": to_arrow(n_tier.astype(np.int64)),
+            "value": to_arrow(value),
+            "value_share": to_arrow(value / total if total > 0 else np.zeros(5)),
         }
     )
     return PyramidResult(classes=from_arrow(classes, kind), summary=summary)

@@ -59,8 +59,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from guanxi.analytics._arrays import strings, to_arrow, to_numpy
 from guanxi.analytics._inputs import TableKind, from_arrow, require_columns
 from guanxi.analytics.errors import InputError
 from guanxi.analytics.segments._ranking import (
@@ -219,16 +219,16 @@ def rfm_score(
     m = quantile_scores(monetary, bins)
     columns: dict[str, Any] = {
         customer_col: table[customer_col],
-        "r_score": pa.array(r),
-        "f_score": pa.array(f),
-        "m_score": pa.array(m),
+        "r_score": to_arrow(r),
+        "f_score": to_arrow(f),
+        "m_score": to_arrow(m),
     }
     if bins <= 9:
         cell = ((r.astype(np.int16) - 1) * bins + (f - 1)) * bins + (m - 1)
         levels = range(1, bins + 1)
         names = [f"{a}{b}{c}" for a in levels for b in levels for c in levels]
         columns["rfm_cell"] = pa.DictionaryArray.from_arrays(
-            pa.array(cell, pa.int16()), pa.array(names)
+            to_arrow(cell.astype(np.int16)), strings(names)
         )
     if bins == 5:
         seg = _GRID[r - 1, f - 1]
@@ -313,18 +313,15 @@ def rfm_from_summary(
             "revenue": "revenue",
         },
     )
-    last = table["last_purchase"].cast(pa.date32()).cast(pa.int32())
-    occasions = pc.add(table["frequency"], 1)
+    last = to_numpy(table["last_purchase"].cast(pa.date32()), np.int32)
+    occasions = to_numpy(table["frequency"], np.int64) + 1
+    revenue = to_numpy(table["revenue"], np.float64)
     out = pa.table(
         {
             customer_col: table[customer_col],
-            "recency_days": pc.cast(
-                pc.subtract(pa.scalar(as_of_day, pa.int32()), last), pa.int64()
-            ),
-            "frequency": occasions,
-            "monetary": table["revenue"]
-            if monetary == "total"
-            else pc.divide(table["revenue"], pc.cast(occasions, pa.float64())),
+            "recency_days": to_arrow(as_of_day - last.astype(np.int64)),
+            "frequency": to_arrow(occasions),
+            "monetary": to_arrow(revenue if monetary == "total" else revenue / occasions),
         }
     )
     return from_arrow(
