@@ -5,14 +5,9 @@ Data half: `summarize` (per-customer purchase summaries on DuckDB or Spark), the
 `guanxi.analytics.tiers`. Model half: the lifetime-value models in `guanxi.analytics.models`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from guanxi.analytics.errors import AnalyticsError, ConvergenceError, InputError, NotFittedError
-from guanxi.analytics.models import (
-    BetaGeo,
-    BetaGeoBetaBinom,
-    GammaGamma,
-    ModifiedBetaGeo,
-    ParetoNBD,
-)
 from guanxi.analytics.segments import (
     ABCResult,
     PyramidResult,
@@ -31,6 +26,28 @@ from guanxi.analytics.tiers import (
     lifecycle_stage,
     value_tier,
 )
+
+if TYPE_CHECKING:
+    from guanxi.analytics.models import (
+        BetaGeo,
+        BetaGeoBetaBinom,
+        GammaGamma,
+        ModifiedBetaGeo,
+        ParetoNBD,
+    )
+
+# The models need scipy, whose import takes about half a second: they load on first use, so
+# a summary or a segmentation does not wait for it.
+_MODELS = {"BetaGeo", "BetaGeoBetaBinom", "GammaGamma", "ModifiedBetaGeo", "ParetoNBD"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from guanxi.analytics import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'guanxi.analytics' has no attribute {name!r}")
+
 
 __all__ = [
     "ABCResult",
