@@ -126,3 +126,12 @@ def test_spark_equals_duckdb_on_generated_transactions(spark, tx, cal):
             summarize(_spark_df(spark, tx), **kwargs)
         return
     _assert_same(_rows(summarize(_spark_df(spark, tx), **kwargs)), _rows(duck))
+
+
+def test_spark_summary_leaves_no_temporary_views(spark):
+    before = {t.name for t in spark.catalog.listTables() if t.isTemporary}
+    out, info = summarize(_spark_df(spark, HAND), calibration_end="2024-01-15", return_info=True)
+    after = {t.name for t in spark.catalog.listTables() if t.isTemporary}
+    assert after == before
+    # the result was resolved before its views were dropped: it still runs
+    assert out.count() == info.n_customers == 2

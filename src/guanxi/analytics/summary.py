@@ -350,8 +350,8 @@ def summarize(
             observation_end=_date_of(plan.observation_day),
         )
     finally:
-        if not isinstance(engine, SparkEngine):
-            engine.close()
+        # Spark's result stays valid: its plan was resolved when it was made
+        engine.close()
     out = from_arrow(
         table, kind if kind in (TableKind.PANDAS, TableKind.POLARS) else TableKind.ARROW
     )
