@@ -5,7 +5,9 @@ Why SQL and why sqlglot
 -----------------------
 The summary is two GROUP BY passes (customer-day occasions, then customers) with conditional
 aggregates, which every columnar SQL engine runs well. Writing it once as SQL keeps one source of
-truth for DuckDB (the embedded default) and Spark (scale-out): the text below is DuckDB SQL and
+truth for DuckDB (the embedded default) and Spark (scale-out). On one machine the grouping itself
+is done by the compiled kernel (`guanxi.analytics._kernel`), which the tests hold to this SQL; the
+SQL runs whole on Spark, and on DuckDB for ``order_col``. The text below is DuckDB SQL and
 is transpiled to Spark SQL with sqlglot (``ARG_MIN`` becomes ``MIN_BY``, integer division
 ``//`` becomes ``DIV``, ...). sqlglot is a pure-Python parser with no runtime cost beyond
 milliseconds; Ibis would have added a large dependency and an expression layer between us and the
