@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numba
 import numpy as np
 from scipy.special import digamma, gammaln, roots_legendre
 
@@ -48,21 +49,97 @@ _LOG_HALF_WEIGHTS = np.log(_WEIGHTS / 2.0)
 _DECAY = 50.0
 
 
-#: Rows per block of the quadrature: a block's (rows x nodes) arrays stay in the CPU cache.
-_BLOCK = 1024
-
-
 class ParetoData:
-    """A summary with scratch space for the quadrature, reused by every evaluation of one fit."""
+    """A summary as contiguous float arrays (weights empty when all are 1), for every
+    evaluation of one fit."""
 
     def __init__(self, summary: Summary) -> None:
         self.summary = summary
-        self.w = None if np.all(summary.w == 1.0) else summary.w
-        self.scratch = _scratch(len(summary.x))
+        self.x = np.ascontiguousarray(summary.x, dtype=np.float64)
+        self.tx = np.ascontiguousarray(summary.tx, dtype=np.float64)
+        self.big_t = np.ascontiguousarray(summary.T, dtype=np.float64)
+        unit = bool(np.all(summary.w == 1.0))
+        self.w = np.empty(0) if unit else np.ascontiguousarray(summary.w, dtype=np.float64)
 
 
-def _scratch(rows: int) -> np.ndarray:
-    return np.empty((4, min(rows, _BLOCK), len(_NODES)))
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _log_integral_row(r, alpha, s, beta, x, tx, big_t):  # type: ignore[no-untyped-def]
+    """``log I`` of one customer and ``d log I / d(r, alpha, s, beta)``.
+
+    In the variable ``u = log((c+tau)/(c+t_x))`` the factor of ``c`` needs no logarithm:
+    ``log(c+tau) = log(c+t_x) + u``; only the other factor is evaluated at the nodes.
+    """
+    rx = r + x
+    use_alpha = alpha <= beta
+    c = alpha if use_alpha else beta
+    other = beta if use_alpha else alpha
+    e_c = rx if use_alpha else s + 1.0  # exponent of (c + tau)
+    e_other = s + 1.0 if use_alpha else rx
+    c_tx = c + tx
+    log_ctx = np.log(c_tx)
+    # The integrand falls at a rate of at least e_c - 1 + e_other (c+t_x)/(o+t_x) per unit of u.
+    span = np.log((c + big_t) / c_tx)
+    rate = e_c - 1.0 + e_other * c_tx / (other + tx)
+    upper = min(span, _DECAY / max(rate, 1e-300)) if rate > 0 else span
+    row = np.log(upper) + (1.0 - e_c) * log_ctx
+    top = 0.0
+    total = 0.0
+    sum_h = 0.0
+    sum_shrink = 0.0
+    sum_log_other = 0.0
+    sum_inv_other = 0.0
+    for j in range(_HALF_NODES.shape[0]):
+        c_tau = c_tx * np.exp(upper * _HALF_NODES[j])
+        other_tau = c_tau + (other - c)
+        log_other = np.log(other_tau)
+        # log of weight * integrand at node u_j = upper * h_j:
+        #   log(w_j/2) + log(upper) + (1-e_c) log(c+t_x) + (1-e_c) u_j - e_o log(o+tau)
+        log_term = (
+            _LOG_HALF_WEIGHTS[j] + row + (1.0 - e_c) * upper * _HALF_NODES[j] - e_other * log_other
+        )
+        if j == 0 and np.isfinite(log_term):
+            # scale by the first node (next to t_x): the terms vary by at most ~e^(upper)
+            top = log_term
+        term = np.exp(log_term - top)
+        if not term > 0.0:
+            continue
+        total += term
+        sum_h += term * _HALF_NODES[j]
+        sum_shrink += term * c_tx / c_tau  # (c+t_x)/(c+tau)
+        sum_log_other += term * log_other
+        sum_inv_other += term / other_tau
+    log_i = top + np.log(total)
+    norm = 1.0 / total if total > 0 else 0.0
+    mean_log_c = log_ctx + upper * sum_h * norm
+    mean_inv_c = sum_shrink * norm / c_tx
+    mean_log_other = sum_log_other * norm
+    mean_inv_other = sum_inv_other * norm
+    if not use_alpha:
+        mean_log_c, mean_log_other = mean_log_other, mean_log_c
+        mean_inv_c, mean_inv_other = mean_inv_other, mean_inv_c
+    # alpha's factor first, beta's second
+    return (
+        log_i,
+        -mean_log_c,
+        -rx * mean_inv_c,
+        -mean_log_other,
+        -(s + 1.0) * mean_inv_other,
+    )
+
+
+@numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def _log_integrals(r, alpha, s, beta, x, tx, big_t, grad):  # type: ignore[no-untyped-def]
+    log_i = np.empty(x.shape[0])
+    with_gradient = grad.shape[0] == x.shape[0]
+    for i in numba.prange(x.shape[0]):
+        value, g0, g1, g2, g3 = _log_integral_row(r, alpha, s, beta, x[i], tx[i], big_t[i])
+        log_i[i] = value
+        if with_gradient:
+            grad[i, 0] = g0
+            grad[i, 1] = g1
+            grad[i, 2] = g2
+            grad[i, 3] = g3
+    return log_i
 
 
 def _log_integral(
@@ -74,100 +151,48 @@ def _log_integral(
     tx: np.ndarray,
     big_t: np.ndarray,
     with_gradient: bool,
-    scratch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``log I`` per row and, optionally, ``d log I / d(r, alpha, s, beta)`` (rows x 4)."""
-    if scratch is None:
-        scratch = _scratch(len(x))
-    log_i = np.empty(len(x))
-    grad = np.empty((len(x), 4)) if with_gradient else None
-    for start in range(0, len(x), _BLOCK):
-        rows = slice(start, start + _BLOCK)
-        _log_integral_block(
-            r,
-            alpha,
-            s,
-            beta,
-            x[rows],
-            tx[rows],
-            big_t[rows],
-            scratch,
-            log_i[rows],
-            None if grad is None else grad[rows],
-        )
-    return log_i, grad
+    as_float = [np.ascontiguousarray(v, dtype=np.float64) for v in (x, tx, big_t)]
+    grad = np.empty((len(x), 4)) if with_gradient else np.empty((0, 4))
+    log_i = _log_integrals(float(r), float(alpha), float(s), float(beta), *as_float, grad)  # type: ignore[call-arg]
+    return log_i, (grad if with_gradient else None)
 
 
-def _log_integral_block(
-    r: float,
-    alpha: float,
-    s: float,
-    beta: float,
-    x: np.ndarray,
-    tx: np.ndarray,
-    big_t: np.ndarray,
-    scratch: np.ndarray,
-    log_i: np.ndarray,
-    grad: np.ndarray | None,
-) -> None:
-    """Fill ``log_i`` (and ``grad``) for one block of rows.
+@numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def _row_sums(r, alpha, s, beta, x, tx, big_t, w):  # type: ignore[no-untyped-def]
+    """The rows' part of the log-likelihood and of its gradient, in one parallel pass.
 
-    In the variable ``u = log((c+tau)/(c+t_x))`` the factor of ``c`` needs no logarithm:
-    ``log(c+tau) = log(c+t_x) + u``; only the other factor is evaluated at the nodes.
+    A row's likelihood adds two terms (in log space): alive at T, and dropped out in (t_x, T]
+    (the quadrature); the gradient mixes the two terms' gradients by their shares.
     """
-    n = len(x)
-    shrink, log_other, inv_other, share = (buffer[:n] for buffer in scratch)
-    rx = r + x
-    use_alpha = alpha <= beta
-    c, other = (alpha, beta) if use_alpha else (beta, alpha)
-    e_c = rx if use_alpha else np.full(n, s + 1.0)  # exponent of (c + tau)
-    e_other = np.full(n, s + 1.0) if use_alpha else rx
-    c_tx = c + tx
-    log_ctx = np.log(c_tx)
-    # The integrand falls at a rate of at least e_c - 1 + e_other (c+t_x)/(o+t_x) per unit of u.
-    span = np.log((c + big_t) / c_tx)
-    rate = e_c - 1.0 + e_other * c_tx / (other + tx)
-    with np.errstate(divide="ignore"):
-        upper = np.where(rate > 0, np.minimum(span, _DECAY / np.maximum(rate, 1e-300)), span)
-    # Nodes u_j = upper * h_j, with h_j the Legendre nodes mapped to [0, 1].
-    np.multiply(-upper[:, None], _HALF_NODES, out=shrink)
-    np.exp(shrink, out=shrink)  # (c+t_x)/(c+tau)
-    np.divide(c_tx[:, None], shrink, out=log_other)
-    log_other += other - c  # other + tau
-    np.reciprocal(log_other, out=inv_other)
-    np.log(log_other, out=log_other)
-    log_other *= e_other[:, None]  # e_o log(o+tau), divided out again below
-    # log of weight * integrand: log(w_j/2 * upper * (c+tau)) - e_c log(c+tau) - e_o log(o+tau)
-    #   = log(w_j/2) + log(upper) + (1-e_c) log(c+t_x) + (1-e_c) u_j - e_o log(o+tau)
-    with np.errstate(divide="ignore"):
-        row = np.log(upper) + (1.0 - e_c) * log_ctx
-    np.multiply(((1.0 - e_c) * upper)[:, None], _HALF_NODES, out=share)
-    share += _LOG_HALF_WEIGHTS
-    share += row[:, None]
-    share -= log_other
-    # Scale by the first node (next to t_x): the terms vary by at most ~e^(upper) from there.
-    top = share[:, 0].copy()
-    top = np.where(np.isfinite(top), top, 0.0)
-    share -= top[:, None]
-    np.exp(share, out=share)
-    total = share.sum(axis=1)
-    with np.errstate(divide="ignore"):
-        log_i[:] = top + np.log(total)
-    if grad is None:
-        return
-    with np.errstate(invalid="ignore", divide="ignore"):
-        norm = np.where(total > 0, 1.0 / total, 0.0)
-    mean_log_c = log_ctx + upper * np.einsum("ij,j->i", share, _HALF_NODES) * norm
-    mean_inv_c = np.einsum("ij,ij->i", share, shrink) * norm / c_tx
-    mean_log_other = np.einsum("ij,ij->i", share, log_other) * norm / e_other
-    mean_inv_other = np.einsum("ij,ij->i", share, inv_other) * norm
-    if not use_alpha:
-        mean_log_c, mean_log_other = mean_log_other, mean_log_c
-        mean_inv_c, mean_inv_other = mean_inv_other, mean_inv_c
-    grad[:, 0] = -mean_log_c  # now: alpha's factor first, beta's second
-    grad[:, 1] = -rx * mean_inv_c
-    grad[:, 2] = -mean_log_other
-    grad[:, 3] = -(s + 1.0) * mean_inv_other
+    weighted = w.shape[0] == x.shape[0]
+    total = 0.0
+    g0 = 0.0
+    g1 = 0.0
+    g2 = 0.0
+    g3 = 0.0
+    log_s = np.log(s)
+    for i in numba.prange(x.shape[0]):
+        wi = w[i] if weighted else 1.0
+        rx = r + x[i]
+        log_at = np.log(alpha + big_t[i])
+        log_bt = np.log(beta + big_t[i])
+        log_i, d0, d1, d2, d3 = _log_integral_row(r, alpha, s, beta, x[i], tx[i], big_t[i])
+        alive = -rx * log_at - s * log_bt
+        dead = log_s + log_i
+        top = max(alive, dead)
+        e_alive = np.exp(alive - top)
+        e_dead = np.exp(dead - top)
+        norm = e_alive + e_dead
+        total += wi * (top + np.log(norm))
+        p_alive = e_alive / norm
+        p_dead = e_dead / norm
+        g0 += wi * (p_dead * d0 - p_alive * log_at)
+        g1 += wi * (p_dead * d1 - p_alive * rx / (alpha + big_t[i]))
+        g2 += wi * (p_dead * (d2 + 1.0 / s) - p_alive * log_bt)
+        g3 += wi * (p_dead * d3 - s * p_alive / (beta + big_t[i]))
+    return total, g0, g1, g2, g3
 
 
 def _alive_and_dead_terms(
@@ -194,27 +219,11 @@ def paretonbd_negloglik(params: np.ndarray, data: ParetoData) -> tuple[float, np
             n * s / beta,
         ]
     )
-    x, tx, big_t, w = summary.x, summary.tx, summary.T, data.w
-    log_at, log_bt = np.log(alpha + big_t), np.log(beta + big_t)
-    alive = -(r + x) * log_at - s * log_bt
-    log_i, grad_i = _log_integral(
-        r, alpha, s, beta, x, tx, big_t, with_gradient=True, scratch=data.scratch
+    rows_total, *rows_grad = _row_sums(
+        float(r), float(alpha), float(s), float(beta), data.x, data.tx, data.big_t, data.w
     )
-    assert grad_i is not None
-    dead = np.log(s) + log_i
-    top = np.maximum(alive, dead)
-    e_alive, e_dead = np.exp(alive - top), np.exp(dead - top)
-    norm = e_alive + e_dead
-    total += wsum(w, top) + wsum(w, np.log(norm))
-    p_alive, p_dead = e_alive / norm, e_dead / norm
-    g[0] -= wsum(w, p_alive, log_at)
-    g[0] += wsum(w, p_dead, grad_i[:, 0])
-    g[1] -= wsum(w, p_alive, r + x, 1.0 / (alpha + big_t))
-    g[1] += wsum(w, p_dead, grad_i[:, 1])
-    g[2] -= wsum(w, p_alive, log_bt)
-    g[2] += wsum(w, p_dead, grad_i[:, 2] + 1.0 / s)
-    g[3] -= s * wsum(w, p_alive, 1.0 / (beta + big_t))
-    g[3] += wsum(w, p_dead, grad_i[:, 3])
+    total += rows_total
+    g += np.array(rows_grad)
     return -float(total), -g
 
 
