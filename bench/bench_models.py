@@ -187,9 +187,8 @@ def main() -> None:
         distinct = len(np.unique(np.column_stack(list(arrays.values())), axis=0))
         walls, cpus, fitted = time_guanxi(model, table)
         wall, cpu = statistics.median(walls), statistics.median(cpus)
-        verdict = (
-            f"wall {'met' if wall <= goal else 'MISSED'}, cpu {'met' if cpu <= goal else 'MISSED'}"
-        )
+        # the goals are wall-clock times; CPU time adds up every thread of the parallel kernels
+        verdict = f"wall {'met' if wall <= goal else 'MISSED'}"
         print(f"\n## {label}: {len(table)} rows, {distinct} distinct")
         print(
             f"guanxi    wall {wall:.3f} s  cpu {cpu:.3f} s  "
