@@ -67,7 +67,8 @@ def customer_codes(column: pa.ChunkedArray) -> tuple[list[np.ndarray], int, int,
     if pa.types.is_integer(column.type) and n:
         bounds = pc.min_max(column)
         lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
-        if hi - lo < min(max(4 * n, 1 << 20), 2**31 - 1) and hi < 2**63:
+        # one slot per id in the range: at most half a slot per row keeps the arrays small
+        if hi - lo < min(max(n // 2, 1 << 20), 2**31 - 1) and hi < 2**63:
             id_type = column.type
             if id_type not in (pa.int32(), pa.int64()):
                 column = column.cast(pa.int64())
