@@ -66,5 +66,5 @@ def test_customer_detail_is_bounded(
     customer = make_customer("rep1")
     for _ in range(5):
         make_activity(customer, contact=make_contact(customer))
-    # measured with the sales module's five panels installed
-    assert count(client_for("rep1"), f"/customers/{customer.pk}/") <= 21
+    # measured with the sales module's five panels and the team panel (3 queries) installed
+    assert count(client_for("rep1"), f"/customers/{customer.pk}/") <= 24

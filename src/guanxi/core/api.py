@@ -189,3 +189,7 @@ def index(request: HttpRequest) -> dict:
 
 
 api.add_router("/", core_router)
+
+from guanxi.core.team_api import router as team_router  # noqa: E402  (needs ``api`` above)
+
+api.add_router("/", team_router)

@@ -131,3 +131,15 @@ def can(user: Any, record: Any, action: str) -> bool:
     ):
         return True  # nothing to narrow: spare the query (imports call this once per row)
     return type(record).all_objects.filter(pk=record.pk).visible_to(user, action).exists()
+
+
+def within_role_scope(user: Any, record: Any, action: str) -> bool:
+    """Whether the user's roles alone (not a team membership) reach this owned record."""
+    model = type(record)
+    scope = effective_scope(user, model.Scope.module, action)
+    if scope == DataScope.NONE:
+        return False
+    condition = owner_q(user, scope)
+    if condition is None:
+        return True
+    return model.all_objects.filter(condition, pk=record.pk).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import admin, auth, home, profile
+from guanxi.core.views import admin, auth, home, profile, team
 
 app_name = "core"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("admin/departments/<int:pk>/", admin.department_edit, name="department_edit"),
     path("admin/roles/", admin.role_list, name="role_list"),
     path("admin/roles/<int:pk>/", admin.role_edit, name="role_edit"),
+    path("team/<str:label>/<int:pk>/add/", team.team_add, name="team_add"),
+    path("team/<str:label>/<int:pk>/remove/<int:user_id>/", team.team_remove, name="team_remove"),
 ]

@@ -8,13 +8,13 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from guanxi.core import dashboard, demo, navigation
+        from guanxi.core import dashboard, demo, navigation, team
         from guanxi.core.api import api
-        from guanxi.customers import links
+        from guanxi.customers import links, panels
         from guanxi.customers.api import router
         from guanxi.customers.dashboard import customers_panel
         from guanxi.customers.demo import generate
-        from guanxi.customers.models import Activity, Contact
+        from guanxi.customers.models import Activity, Contact, Customer
 
         def may_change(user: object) -> bool:
             from guanxi.core.scopes import effective_scope
@@ -37,6 +37,10 @@ class CustomersConfig(AppConfig):
             )
         )
         demo.register("customers", generate, order=10)
+        team.register(Customer, "customers:customer_detail")
+        panels.register(
+            "team", "core/_team_panel.html", team.panel_context, order=5, title=_("Team members")
+        )
         links.register(Contact, "customer")
         links.register(Activity, "customer")
         # The project's API mounts each app's router; URLs are resolved after ready(), so
