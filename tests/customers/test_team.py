@@ -150,3 +150,19 @@ def test_team_api_refusals(org, api_for, make_customer):
     response = api_for("rep1").put(missing, body, content_type="application/json")
     assert response.status_code == 400 and "user_id" in response.json()["fields"]
     assert _members(customer) == {}
+
+
+def test_opportunities_have_a_team_too(org, client_for, make_customer):
+    from guanxi.sales.services.opportunities import create_opportunity
+
+    customer = make_customer("rep1")
+    opportunity = create_opportunity(
+        actor=org.users["rep1"], customer=customer, values={"name": "华东年度采购"}
+    )
+    detail = reverse("sales:opportunity_detail", args=[opportunity.pk])
+    assert client_for("rep3").get(detail).status_code == 404
+    add = reverse("core:team_add", args=["sales.opportunity", opportunity.pk])
+    response = client_for("rep1").post(add, {"user": org.users["rep3"].pk, "can_change": "0"})
+    assert response.status_code == 302 and response["Location"] == detail
+    page = client_for("rep3").get(detail)
+    assert page.status_code == 200 and "团队成员" in page.content.decode()

@@ -29,7 +29,8 @@ def _mount_api() -> None:
 
 
 def _register_links() -> None:
-    """Records a customer merge moves to the kept customer."""
+    """Records a customer merge moves to the kept customer; records with a team."""
+    from guanxi.core import team
     from guanxi.customers import links
     from guanxi.sales.models import Lead, Opportunity, Order, Payment, Task
 
@@ -38,6 +39,7 @@ def _register_links() -> None:
     links.register(Payment, "customer")
     links.register(Task, "customer")
     links.register(Lead, "converted_customer")
+    team.register(Opportunity, "sales:opportunity_detail")
 
 
 def _register_panels() -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.core import clock, exports
+from guanxi.core import clock, exports, team
 from guanxi.core.errors import InvalidInput, StaleVersion
 from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE
@@ -102,6 +102,7 @@ class OpportunityDetail(generic.ObjectDetailView):
             "history": history(obj)[:50],
             "products": forms.product_choices(),
             "line_rows": range(forms.LINE_ROWS),
+            "team": team.panel_context(obj, self.request),
         }
 
 
