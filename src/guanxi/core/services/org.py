@@ -31,6 +31,18 @@ def install_default_roles() -> None:
             )
 
 
+def save_role_scopes(role: Role, scopes: dict[str, tuple[str, str]]) -> None:
+    """Set a role's (view, change) scope per module, and its group's Django permissions."""
+    from guanxi.core.services.role_permissions import sync_role_permissions
+
+    with transaction.atomic():
+        for module, (view, change) in scopes.items():
+            RoleScope.objects.update_or_create(
+                role=role, module=module, defaults={"view": view, "change": change}
+            )
+        sync_role_permissions(role)
+
+
 def role_codes(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()

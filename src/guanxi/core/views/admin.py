@@ -14,14 +14,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.forms import DepartmentForm, RoleScopeForm, UserCreateForm, UserEditForm
-from guanxi.core.models import Department, Role, RoleScope, User
+from guanxi.core.models import Department, Role, User
 from guanxi.core.models.roles import Module
 from guanxi.core.services import org
 
@@ -134,16 +133,13 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk)
     form = RoleScopeForm(request.POST or None, role=role)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for module in Module.values:
-                RoleScope.objects.update_or_create(
-                    role=role,
-                    module=module,
-                    defaults={
-                        "view": form.cleaned_data[f"{module}_view"],
-                        "change": form.cleaned_data[f"{module}_change"],
-                    },
-                )
+        org.save_role_scopes(
+            role,
+            {
+                module: (form.cleaned_data[f"{module}_view"], form.cleaned_data[f"{module}_change"])
+                for module in Module.values
+            },
+        )
         messages.success(request, _("Role %(name)s saved.") % {"name": role})
         return redirect("core:role_list")
     return render(request, "core/admin/form.html", {"form": form, "title": str(role)})
