@@ -1,6 +1,7 @@
 """Run the whole test suite in phases and print the time of each (called by ``./dev test``).
 
-1. gates: migration drift (makemigrations --check), lint, mypy on core and analytics;
+1. gates: migration drift (makemigrations --check), lint, mypy on core, analytics, customers
+   and sales;
 2. database-independent tests (analytics), once, in parallel; the Spark tests in one process
    so they share one Spark session;
 3. everything else on SQLite, then again on PostgreSQL (DATABASE_URL, default
@@ -98,7 +99,8 @@ def main(argv: list[str]) -> int:
             "-c",
             f"{sys.executable} -m django makemigrations --check --dry-run "
             f"--settings=guanxi.test_settings && {VENV_BIN / 'ruff'} check src tests bench "
-            f"&& {VENV_BIN / 'mypy'} src/guanxi/core src/guanxi/analytics",
+            f"&& {VENV_BIN / 'mypy'} src/guanxi/core src/guanxi/analytics src/guanxi/customers "
+            "src/guanxi/sales",
         ],
         {**test_env, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
     )

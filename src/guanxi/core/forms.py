@@ -1,14 +1,25 @@
-"""Forms of the platform's administration pages."""
+"""Forms of the platform's administration pages, and the typed field lookup all forms share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import Department, Role, User
 from guanxi.core.models.roles import DataScope, Module
+
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """``form.fields[name]`` as the field class it was built with: django-stubs types ``fields``
+    as plain ``Field``, without ``choices``, ``queryset`` or ``input_formats``."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def role_choices() -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ import decimal
 import functools
 import random
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -371,8 +372,8 @@ class _Inserter:
                 default = self.defaults.get(field.attname)
             if adapt is not None and default is not None:
                 default = adapt(default)
-            key = field.attname if field.attname in keys else field.name
-            plan.append((key if key in keys else None, adapt, default))
+            column = field.attname if field.attname in keys else field.name
+            plan.append((column if column in keys else None, adapt, default))
         values = []
         for row in rows:
             record = []
@@ -400,7 +401,7 @@ def _customer(
     owners: list[Any],
     districts: list[reference.Region],
     divisions: list[str],
-    statuses: list[tuple[str, str]],
+    statuses: Sequence[tuple[str, str]],
     axes: dict[str, list[str]],
 ) -> dict[str, Any]:
     kind = Kind.COMPANY if rng.random() < 0.7 else Kind.PERSON

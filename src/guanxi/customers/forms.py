@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.forms import form_field
 from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import may_hand_over_to
 from guanxi.customers import reference
-from guanxi.customers.models import Activity, Contact, Customer, Kind
+from guanxi.customers.models import Activity, Contact, Customer, Kind, customer_field_label
 from guanxi.customers.services import activities as activity_services
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
@@ -91,7 +92,8 @@ class CustomerForm(forms.ModelForm):
             # The owner changes through the reassign action, never through the edit form.
             del self.fields["owner"]
         else:
-            self.fields["owner"].choices = [("", _("Me")), *user_choices(user)]
+            owner = form_field(self, "owner", forms.ChoiceField)
+            owner.choices = [("", _("Me")), *user_choices(user)]
         self.fields["province"] = forms.ChoiceField(
             label=gettext_lazy("province"),
             required=False,
@@ -141,7 +143,8 @@ class CustomerForm(forms.ModelForm):
         return str(getattr(self.instance, name, "") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == Kind.COMPANY:
             for name in ("industry", "province"):
@@ -160,7 +163,8 @@ class CustomerForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The model's own validation (regions, per-kind fields) without the unique code check:
         # the service checks it against live rows and the constraint decides any race.
-        exclude = self._get_validation_exclusions()
+        # BaseModelForm's private helpers, as its own _post_clean uses them; not in django-stubs.
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         exclude.add("code")
         try:
             self.instance = forms.models.construct_instance(
@@ -170,7 +174,7 @@ class CustomerForm(forms.ModelForm):
                 exclude=exclude, validate_unique=False, validate_constraints=False
             )
         except forms.ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         return {
@@ -194,7 +198,8 @@ class ContactForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         # Validated by the service (and the customer is not on the form).
-        exclude = self._get_validation_exclusions()
+        # BaseModelForm's private helpers, as its own _post_clean uses them; not in django-stubs.
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         exclude.add("customer")
         try:
             self.instance = forms.models.construct_instance(
@@ -204,7 +209,7 @@ class ContactForm(forms.ModelForm):
                 exclude=exclude, validate_unique=False, validate_constraints=False
             )
         except forms.ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -234,11 +239,13 @@ class ActivityForm(forms.ModelForm):
     ) -> None:
         super().__init__(data, instance=instance)
         customer = customer or (instance.customer if instance else None)
-        self.fields["contact"].queryset = (
+        contact = form_field(self, "contact", forms.ModelChoiceField)
+        contact.queryset = (
             Contact.objects.filter(customer=customer) if customer else Contact.objects.none()
         )
         for name in ("occurred_at", "next_contact_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+            when = form_field(self, name, forms.DateTimeField)
+            when.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
     def _post_clean(self) -> None:
         pass  # the service validates, with the customer set
@@ -252,7 +259,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: Any = None) -> None:
         super().__init__(data)
-        self.fields["owner"].choices = user_choices(user)
+        form_field(self, "owner", forms.ChoiceField).choices = user_choices(user)
 
 
 class ImportForm(forms.Form):
@@ -287,15 +294,13 @@ class MergeForm(forms.Form):
             mine, theirs = getattr(keep, name), getattr(remove, name)
             if mine == theirs or theirs in ("", None):
                 continue
-            field = Customer._meta.get_field(name)
+            label = customer_field_label(name)
             display = f"get_{name}_display"
-            self.fields[f"take_{name}"] = forms.BooleanField(
-                required=False, label=field.verbose_name
-            )
+            self.fields[f"take_{name}"] = forms.BooleanField(required=False, label=label)
             self.differences.append(
                 {
                     "name": name,
-                    "label": field.verbose_name,
+                    "label": label,
                     "mine": getattr(keep, display)() if hasattr(keep, display) else mine,
                     "theirs": getattr(remove, display)() if hasattr(remove, display) else theirs,
                     "field": f"take_{name}",

@@ -12,20 +12,22 @@ Each linked record is moved through ``update_record`` so the move is audited per
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db import models
+if TYPE_CHECKING:
+    from guanxi.core.models import SoftDeleteRecord
 
 
 @dataclass(frozen=True)
 class Link:
-    model: type[models.Model]
+    model: type[SoftDeleteRecord]
     field: str
 
 
 LINKS: list[Link] = []
 
 
-def register(model: type[models.Model], field: str) -> None:
+def register(model: type[SoftDeleteRecord], field: str) -> None:
     link = Link(model, field)
     if link not in LINKS:
         LINKS.append(link)

@@ -9,7 +9,7 @@ lookup.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +20,18 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import OwnedRecord, SoftDeleteRecord
 from guanxi.customers import reference
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
+    # The fields the helpers below build, typed as django-stubs types a field declared inline
+    # (set type, get type), since the plugin only infers those for direct field calls.
+    _TextField = models.CharField[str | int | Combinable, str]
+    _MoneyField = models.DecimalField[str | float | Decimal | Combinable | None, Decimal | None]
+    _CountField = models.PositiveIntegerField[float | int | str | Combinable | None, int | None]
 
 #: Mainland mobile (1xx xxxx xxxx), landline with area code, or international (+...) numbers.
 phone_validator = RegexValidator(
@@ -132,14 +144,14 @@ AXES: dict[str, type[models.TextChoices]] = {
 
 
 def _choice(
-    choices: type[models.TextChoices], default: str, label: str, blank: bool = False
-) -> models.CharField:
+    choices: type[models.TextChoices], default: str, label: StrOrPromise, blank: bool = False
+) -> _TextField:
     return models.CharField(
         label, max_length=20, choices=choices.choices, default=default, blank=blank, db_index=True
     )
 
 
-def _money(label: str) -> models.DecimalField:
+def _money(label: StrOrPromise) -> _MoneyField:
     return models.DecimalField(
         label,
         max_digits=16,
@@ -150,11 +162,11 @@ def _money(label: str) -> models.DecimalField:
     )
 
 
-def _count(label: str) -> models.PositiveIntegerField:
+def _count(label: StrOrPromise) -> _CountField:
     return models.PositiveIntegerField(label, null=True, blank=True)
 
 
-def _text(label: str, length: int = 200) -> models.CharField:
+def _text(label: StrOrPromise, length: int = 200) -> _TextField:
     return models.CharField(label, max_length=length, blank=True, default="")
 
 
@@ -285,7 +297,7 @@ class Customer(OwnedRecord):
         return f"{self.industry} {name}" if name else ""
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         regions = reference.regions()
         for level in ("province", "city", "district"):
             code = getattr(self, level)
@@ -305,6 +317,14 @@ class Customer(OwnedRecord):
             errors["age_band"] = _("Occupation and age band apply to persons only.")
         if errors:
             raise ValidationError(errors)
+
+
+def customer_field_label(name: str) -> StrOrPromise:
+    """The verbose name of a concrete customer field (``get_field`` may also return relations,
+    which have none)."""
+    field = Customer._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.verbose_name
 
 
 class Contact(SoftDeleteRecord):
@@ -394,5 +414,8 @@ class Activity(SoftDeleteRecord):
         return self.subject
 
     def clean(self) -> None:
-        if self.contact_id and self.customer_id and self.contact.customer_id != self.customer_id:
-            raise ValidationError({"contact": _("This contact belongs to another customer.")})
+        if self.contact_id and self.customer_id:
+            contact = self.contact
+            assert contact is not None  # contact_id is set
+            if contact.customer_id != self.customer_id:
+                raise ValidationError({"contact": _("This contact belongs to another customer.")})

@@ -72,7 +72,7 @@ def region_choices(level: str) -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in regions().values() if r.level == level]
 
 
-def industry_choices() -> list[tuple[str, str]]:
+def industry_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Divisions grouped under their section, for a select box."""
     sections = [i for i in industries().values() if not i.parent]
     return [

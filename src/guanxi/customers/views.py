@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed
@@ -33,12 +34,19 @@ from guanxi.customers.forms import (
     changeable_customer,
     user_choices,
 )
-from guanxi.customers.models import AXES, Activity, Contact, Customer
+from guanxi.customers.models import AXES, Activity, Contact, Customer, customer_field_label
 from guanxi.customers.services import activities as activity_services
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services import duplicates, importing, merging
 from guanxi.customers.services.exporting import export_customers
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it."""
+
+    htmx: HtmxDetails
+
 
 # ---------------------------------------------------------------- customers
 
@@ -62,7 +70,7 @@ class CustomerList(generic.ObjectListView):
             "cities": [(r.code, r.name) for r in reference.children(province)] if province else [],
             "districts": [(r.code, r.name) for r in reference.children(city)] if city else [],
             "axes": [
-                (name, Customer._meta.get_field(name).verbose_name, choices.choices)
+                (name, customer_field_label(name), choices.choices)
                 for name, choices in AXES.items()
             ],
             "provinces": reference.region_choices("province"),
@@ -100,7 +108,7 @@ class CustomerDetail(generic.ObjectDetailView):
             for name in names:
                 if name in {"name", "code"}:
                     continue
-                field = Customer._meta.get_field(name)
+                label = customer_field_label(name)
                 display = getattr(obj, f"get_{name}_display", None)
                 value: Any = display() if display else getattr(obj, name)
                 if name == "industry":
@@ -110,7 +118,7 @@ class CustomerDetail(generic.ObjectDetailView):
                 elif name == "tags":
                     value = ", ".join(obj.tag_list)
                 if value not in ("", None):
-                    rows.append((field.verbose_name, value))
+                    rows.append((label, value))
             if rows:
                 sections.append((title, rows))
         return {
@@ -223,7 +231,7 @@ def region_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def duplicate_check(request: HttpRequest) -> HttpResponse:
+def duplicate_check(request: HtmxHttpRequest) -> HttpResponse:
     """查重: does a customer with this name, phone or email exist (and who owns it)?"""
     found = duplicates.check_duplicates(
         request.user,
@@ -322,7 +330,9 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The error file of one of the user's own import batches."""
-    batch = ImportBatch.objects.filter(pk=pk, actor=request.user, kind="customers").first()
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    batch = ImportBatch.objects.filter(pk=pk, actor=user, kind="customers").first()
     if batch is None or fmt not in exports.CONTENT_TYPES:
         raise Http404
     content = importing.error_file_from_batch(batch, fmt)
@@ -378,6 +388,7 @@ class ContactEdit(_ChildEdit):
     template_name = "customers/child_form.html"
 
     def create(self, form: Any) -> Contact:
+        assert self.customer is not None  # the create URL names the customer
         return contact_services.create_contact(
             actor=self.request.user, customer=self.customer, values=form.values()
         )
@@ -398,6 +409,7 @@ class ActivityEdit(_ChildEdit):
         return ActivityForm(data, instance=obj, user=self.request.user, customer=self.customer)
 
     def create(self, form: Any) -> Activity:
+        assert self.customer is not None  # the create URL names the customer
         return activity_services.create_activity(
             actor=self.request.user, customer=self.customer, values=form.values()
         )

@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from guanxi.core import audit_guard, clock
 from guanxi.core.demo import DemoContext
-from guanxi.core.models import AuditEvent, ImportBatch
+from guanxi.core.models import AuditEvent, ImportBatch, SoftDeleteRecord
 from guanxi.customers.models import Customer
 from guanxi.sales.models import (
     Instalment,
@@ -174,7 +174,7 @@ class _Writer:
     def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
 
-    def create(self, model: type[models.Model], objects: list[Any]) -> list[Any]:
+    def create(self, model: type[SoftDeleteRecord], objects: list[Any]) -> list[Any]:
         if not objects:
             return objects
         content_type = ContentType.objects.get_for_model(model)
@@ -247,11 +247,13 @@ def _orders(
                     else "confirmed"
                 )
             )
+            owner = customer.owner
+            assert owner is not None  # every demo customer has an owner
             order = Order(
                 number=f"SO{order_date:%Y%m%d}-{index:05d}{n}",
                 customer=customer,
-                owner=customer.owner,
-                department_id=customer.owner.department_id,
+                owner=owner,
+                department_id=owner.department_id,
                 order_date=order_date,
                 status=status,
                 confirmed_on=order_date if status != "draft" else None,
@@ -388,11 +390,13 @@ def _opportunities(
         if kind != "open":
             path = [*path, ends[kind]]
             closed = min(opened + dt.timedelta(days=rng.randint(10, 90)), today)
+        owner = customer.owner
+        assert owner is not None  # every demo customer has an owner
         opportunity = Opportunity(
             name=f"{customer.name[:40]} · {rng.choice(DEAL_WORDS)}",
             customer=customer,
-            owner=customer.owner,
-            department_id=customer.owner.department_id,
+            owner=owner,
+            department_id=owner.department_id,
             pipeline=pipeline,
             stage=path[-1],
             outcome=kind,
@@ -475,7 +479,7 @@ def _tasks(
     writer: _Writer,
     counts: dict[str, int],
 ) -> None:
-    by_owner: dict[int, list[Customer]] = defaultdict(list)
+    by_owner: dict[int | None, list[Customer]] = defaultdict(list)
     for customer in customers:
         by_owner[customer.owner_id].append(customer)
     tasks = []

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms import form_field
 from guanxi.core.models import Department, User
 from guanxi.core.services.records import may_hand_over_to
 from guanxi.customers import reference
@@ -44,7 +45,7 @@ class RecordForm(forms.Form):
         initial = {}
         if instance is not None:
             for name in self.base_fields:
-                value = getattr(instance, name, None)
+                value: Any = getattr(instance, name, None)
                 initial[name] = value.pk if hasattr(value, "pk") else value
         initial.update(kwargs.pop("initial", {}) or {})
         super().__init__(data, initial=initial, **kwargs)
@@ -117,15 +118,19 @@ class LeadForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", "-"), *reference.region_choices("province")]
-        self.fields["industry"].choices = [("", "-"), *reference.industry_choices()]
+        province = form_field(self, "province", forms.ChoiceField)
+        province.choices = [("", "-"), *reference.region_choices("province")]
+        industry = form_field(self, "industry", forms.ChoiceField)
+        industry.choices = [("", "-"), *reference.industry_choices()]
         if self.instance is not None:
             del self.fields["owner"]
         else:
-            self.fields["owner"].choices = [("", _("Me")), *owner_choices(self.user)]
+            owner = form_field(self, "owner", forms.ChoiceField)
+            owner.choices = [("", _("Me")), *owner_choices(self.user)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == LeadStatus.DISQUALIFIED and not data.get("disqualify_reason"):
             self.add_error("disqualify_reason", _("A disqualified lead needs a reason."))
         return data
@@ -159,8 +164,10 @@ class OpportunityForm(RecordForm):
             del self.fields["customer"]
             del self.fields["owner"]
         else:
-            self.fields["customer"].queryset = visible_customers(self.user)
-            self.fields["owner"].choices = [("", _("Me")), *owner_choices(self.user)]
+            customer = form_field(self, "customer", forms.ModelChoiceField)
+            customer.queryset = visible_customers(self.user)
+            owner = form_field(self, "owner", forms.ChoiceField)
+            owner.choices = [("", _("Me")), *owner_choices(self.user)]
 
 
 class StageMoveForm(forms.Form):
@@ -191,11 +198,12 @@ class TaskForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = visible_customers(self.user)
-        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(self.user).order_by(
-            "name"
-        )
-        self.fields["lead"].queryset = Lead.objects.visible_to(self.user).order_by("company")
+        customer = form_field(self, "customer", forms.ModelChoiceField)
+        customer.queryset = visible_customers(self.user)
+        opportunity = form_field(self, "opportunity", forms.ModelChoiceField)
+        opportunity.queryset = Opportunity.objects.visible_to(self.user).order_by("name")
+        lead = form_field(self, "lead", forms.ModelChoiceField)
+        lead.queryset = Lead.objects.visible_to(self.user).order_by("company")
 
 
 class LogActivityForm(forms.Form):
@@ -251,7 +259,8 @@ class OrderForm(RecordForm):
         if self.instance is not None:
             del self.fields["customer"]
         else:
-            self.fields["customer"].queryset = visible_customers(self.user)
+            customer = form_field(self, "customer", forms.ModelChoiceField)
+            customer.queryset = visible_customers(self.user)
 
 
 LINE_ROWS = 5
@@ -292,7 +301,8 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instalment"].choices = [("", _("the order (outside the plan)"))] + [
+        instalment = form_field(self, "instalment", forms.ChoiceField)
+        instalment.choices = [("", _("the order (outside the plan)"))] + [
             (i.pk, f"#{i.number} · {i.due_date} · {i.outstanding}")
             for i in order.instalments.all()
             if i.outstanding > 0
@@ -316,7 +326,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "-"), *owner_choices(user)]
+        form_field(self, "owner", forms.ChoiceField).choices = [("", "-"), *owner_choices(user)]
 
 
 class ImportForm(forms.Form):

@@ -214,7 +214,7 @@ class ObjectEditView(RecordView):
     version, and an edit made on a stale copy is refused with what changed meanwhile.
     """
 
-    form_class: ClassVar[type[forms.Form]]
+    form_class: ClassVar[type[forms.BaseForm]]
     template_name: ClassVar[str] = "core/generic/object_edit.html"
 
     def get_object(self, pk: Any) -> models.Model | None:
@@ -228,20 +228,20 @@ class ObjectEditView(RecordView):
         if effective_scope(self.request.user, self.model.Scope.module, CHANGE) == DataScope.NONE:
             raise NotAllowed(_("You may not create records here."))
 
-    def get_form(self, obj: Any, data: Any = None) -> forms.Form:
+    def get_form(self, obj: Any, data: Any = None) -> forms.BaseForm:
         return self.form_class(data, instance=obj, user=self.request.user)  # type: ignore[call-arg]
 
-    def create(self, form: forms.Form) -> models.Model:
+    def create(self, form: forms.BaseForm) -> models.Model:
         raise NotImplementedError
 
-    def update(self, obj: Any, form: forms.Form, version: int) -> models.Model:
+    def update(self, obj: Any, form: forms.BaseForm, version: int) -> models.Model:
         raise NotImplementedError
 
     def success_url(self, obj: Any) -> str:
         return self.url("detail", obj.pk)
 
     def render_form(
-        self, form: forms.Form, obj: Any, status: int = 200, **extra: Any
+        self, form: forms.BaseForm, obj: Any, status: int = 200, **extra: Any
     ) -> HttpResponse:
         # On a re-render the form keeps the version the user's copy was read at, never the
         # current one: resubmitting must not overwrite what others changed meanwhile.

@@ -68,8 +68,8 @@ def find_duplicates(user: Any, *, limit: int = 200) -> list[Candidate]:
             break
 
     chosen = sorted(pairs.items(), key=lambda item: (-item[1][1], item[0]))[:limit]
-    ids = {pk for (a, b), _v in chosen for pk in (a, b)}
-    customers = visible.select_related("owner").in_bulk(ids)
+    chosen_ids = {pk for (a, b), _v in chosen for pk in (a, b)}
+    customers = visible.select_related("owner").in_bulk(chosen_ids)
     return [
         Candidate(customers[a], customers[b], reason, score)
         for (a, b), (reason, score) in chosen

@@ -4,7 +4,7 @@ the merged-away one goes to the recycle bin. Everything is audited, in one trans
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -28,7 +28,7 @@ def merge_customers(
     remove: Customer,
     *,
     actor: Any,
-    take_from_removed: Mapping[str, bool] | list[str] = (),
+    take_from_removed: Collection[str] = (),
     keep_version: int | None = None,
     remove_version: int | None = None,
 ) -> Customer:

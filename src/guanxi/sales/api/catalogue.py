@@ -69,7 +69,7 @@ class ProductOut(Schema):
             "name": p.name,
             "name_en": p.name_en,
             "category": p.category_id,
-            "category_name": p.category.name if p.category_id else "",
+            "category_name": p.category.name if p.category is not None else "",
             "unit": p.unit,
             "list_price": p.list_price,
             "cost": p.cost,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -12,6 +12,10 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services import records
+
+if TYPE_CHECKING:
+    from guanxi.core.models import SoftDeleteRecord
+    from guanxi.sales.models.catalogue import CatalogueRecord
 
 MODULE = "sales"
 CENT = Decimal("0.01")
@@ -49,7 +53,13 @@ def clean_values(values: Mapping[str, Any], writable: Iterable[str]) -> dict[str
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
-def resolve(model: type, value: Any, user: Any, field: str, action: str = VIEW) -> Any:
+def resolve(
+    model: type[SoftDeleteRecord] | type[CatalogueRecord],
+    value: Any,
+    user: Any,
+    field: str,
+    action: str = VIEW,
+) -> Any:
     """A related record given as an instance or an id, read through the user's scope.
 
     Out of scope reads as "no such record" in the field's error, like a missing one.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, NotAllowed, StaleVersion
+from guanxi.core.models import OwnedRecord
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
@@ -307,7 +308,9 @@ def reassign_opportunities(ids: Iterable[Any], *, actor: Any, new_owner: Any) ->
     return reassign_by_ids(Opportunity, ids, actor=actor, new_owner=new_owner)
 
 
-def reassign_by_ids(model: type, ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Any]:
+def reassign_by_ids(
+    model: type[OwnedRecord], ids: Iterable[Any], *, actor: Any, new_owner: Any
+) -> list[Any]:
     ids = list(dict.fromkeys(ids))
     found = list(model.objects.visible_to(actor).filter(pk__in=ids))
     if len(found) != len(ids):

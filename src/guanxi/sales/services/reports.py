@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
@@ -149,12 +150,12 @@ def revenue_lines(user: Any, start: dt.date, end: dt.date) -> QuerySet:
     return OrderLine.objects.filter(order__in=revenue_orders(user, start, end).values("pk"))
 
 
-def _names(model: type, ids: Any, attr: str = "name") -> dict[Any, str]:
+def _names(model: type[models.Model], ids: Any, attr: str = "name") -> dict[Any, str]:
     ids = {i for i in ids if i is not None}
     return (
         {
             o.pk: str(o) if attr == "__str__" else getattr(o, attr)
-            for o in model.objects.filter(pk__in=ids)
+            for o in model._default_manager.filter(pk__in=ids)
         }
         if ids
         else {}
@@ -544,7 +545,7 @@ def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> 
         is_new = start <= first[customer] <= end
         groups[owner][0 if is_new else 1] += total
     names = _user_names(groups)
-    rows = sorted(
+    rows: list[list[Any]] = sorted(
         (
             [names.get(k, _("nobody")), _money(v[0]), _money(v[1]), _money(v[0] + v[1])]
             for k, v in groups.items()
@@ -581,7 +582,7 @@ def stage_durations(user: Any, start: dt.date, end: dt.date, options: dict) -> A
     return (
         [_("Stage"), _("Stays"), _("Average days"), _("Longest days")],
         [
-            [stages[pk].name, len(days[pk]), (sum(days[pk]) / len(days[pk])).quantize(tenth),
+            [stages[pk].name, len(days[pk]), (sum(days[pk], ZERO) / len(days[pk])).quantize(tenth),
              max(days[pk]).quantize(tenth)]
             for pk in ordered
         ],

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.scopes import CHANGE, effective_scope
@@ -26,7 +27,7 @@ class SalesEdit(generic.ObjectEditView):
     """Create and edit of owned sales records: a user without any sales change scope is refused
     before the form is shown (403), not only when saving."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             request.user.is_authenticated
             and effective_scope(request.user, "sales", CHANGE) == "none"

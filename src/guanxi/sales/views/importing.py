@@ -50,9 +50,11 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The error file of one of the user's own order-import batches."""
-    from guanxi.core.models import ImportBatch
+    from guanxi.core.models import ImportBatch, User
 
-    batch = ImportBatch.objects.filter(pk=pk, actor=request.user, kind="orders").first()
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    batch = ImportBatch.objects.filter(pk=pk, actor=user, kind="orders").first()
     if batch is None or fmt not in exports.CONTENT_TYPES:
         raise Http404
     return exports.file_response(

@@ -209,16 +209,20 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             messages.success(request, _("Lines saved."))
         elif action == "instalment":
-            form = forms.InstalmentForm(request.POST)
-            if not form.is_valid():
-                raise InvalidInput({k: [str(e) for e in v] for k, v in form.errors.items()})
-            orders.add_instalment(order, actor=request.user, values=form.cleaned_data)
+            instalment_form = forms.InstalmentForm(request.POST)
+            if not instalment_form.is_valid():
+                raise InvalidInput(
+                    {k: [str(e) for e in v] for k, v in instalment_form.errors.items()}
+                )
+            orders.add_instalment(order, actor=request.user, values=instalment_form.cleaned_data)
             messages.success(request, _("Instalment added."))
         else:
-            form = forms.PaymentForm(request.POST, order=order)
-            if not form.is_valid():
-                raise InvalidInput({k: [str(e) for e in v] for k, v in form.errors.items()})
-            payments.record_payment(actor=request.user, order=order, values=form.cleaned_data)
+            payment_form = forms.PaymentForm(request.POST, order=order)
+            if not payment_form.is_valid():
+                raise InvalidInput({k: [str(e) for e in v] for k, v in payment_form.errors.items()})
+            payments.record_payment(
+                actor=request.user, order=order, values=payment_form.cleaned_data
+            )
             messages.success(request, _("Payment recorded."))
     except (InvalidInput, StaleVersion) as exc:
         _error_messages(request, exc)
