@@ -60,7 +60,7 @@ class Occasions:
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _count(ids, offset, days, last_day, shift, n_buckets, n_parts):  # type: ignore[no-untyped-def]
+def _count(ids, offset, days, last_day, shift, n_buckets, n_parts):
     """Rows per bucket ``(id - offset) >> shift`` in each of ``n_parts`` slices of the rows,
     leaving out rows after ``last_day``."""
     n = ids.shape[0]
@@ -86,7 +86,7 @@ def _scatter(
     days_out,
     amounts_out,
     profits_out,
-):  # type: ignore[no-untyped-def]
+):
     """Write the rows to their buckets, slice ``part`` starting at ``fill[part, bucket]``."""
     n = ids.shape[0]
     n_parts = fill.shape[0]
@@ -107,7 +107,7 @@ def _scatter(
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def _reduce(starts, codes, days, amounts, profits, shift, n_codes, calibration_day):  # type: ignore[no-untyped-def]
+def _reduce(starts, codes, days, amounts, profits, shift, n_codes, calibration_day):
     n_buckets = starts.shape[0] - 1
     width = 1 << shift
     has_profit = profits.shape[0] == codes.shape[0]
@@ -292,7 +292,7 @@ def reduce_occasions(
             fill = fills[row : row + len(chunk_counts)].copy()
             row += len(chunk_counts)
             _scatter(ids, off, days, amounts, profits, observation_day, BUCKET_SHIFT, fill, *out)
-        result = _reduce(starts, *out, BUCKET_SHIFT, n_codes, calibration_day)  # type: ignore[call-arg]
+        result = _reduce(starts, *out, BUCKET_SHIFT, n_codes, calibration_day)
     return Occasions(*result)
 
 

@@ -38,13 +38,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "actor", "action", "content_type", "object_id", "object_repr")
     list_filter = ("action", "content_type")
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

@@ -42,7 +42,7 @@ _EMPTY = np.empty(0)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def _no_dropout_sums(alpha, big_t, w):  # type: ignore[no-untyped-def]
+def _no_dropout_sums(alpha, big_t, w):
     """Sums over the rows without the drop-out term: (w log(alpha+T), w / (alpha+T))."""
     weighted = w.shape[0] == big_t.shape[0]
     s_log = 0.0
@@ -56,7 +56,7 @@ def _no_dropout_sums(alpha, big_t, w):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def _dropout_sums(r, alpha, a, b_shift, x, tx, big_t, w):  # type: ignore[no-untyped-def]
+def _dropout_sums(r, alpha, a, b_shift, x, tx, big_t, w):
     """One pass over the rows with the drop-out term; ``b_shift`` is b - 1 + k.
 
     log L3 = -(r+x) log(alpha+T) + softplus(d),

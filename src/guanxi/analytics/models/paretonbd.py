@@ -76,7 +76,7 @@ class ParetoData:
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _log_integral_row(r, alpha, s, beta, x, tx, big_t):  # type: ignore[no-untyped-def]
+def _log_integral_row(r, alpha, s, beta, x, tx, big_t):
     """``log I`` of one customer and ``d log I / d(r, alpha, s, beta)``.
 
     In the variable ``u = log((c+tau)/(c+t_x))`` the factor of ``c`` needs no logarithm:
@@ -146,7 +146,7 @@ def _log_integral_row(r, alpha, s, beta, x, tx, big_t):  # type: ignore[no-untyp
 
 
 @numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def _log_integrals(r, alpha, s, beta, x, tx, big_t, grad):  # type: ignore[no-untyped-def]
+def _log_integrals(r, alpha, s, beta, x, tx, big_t, grad):
     log_i = np.empty(x.shape[0])
     with_gradient = grad.shape[0] == x.shape[0]
     for i in numba.prange(x.shape[0]):
@@ -178,7 +178,7 @@ def _log_integral(
 
 
 @numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def _row_sums(r, alpha, s, beta, x, tx, big_t, w):  # type: ignore[no-untyped-def]
+def _row_sums(r, alpha, s, beta, x, tx, big_t, w):
     """The rows' part of the log-likelihood and of its gradient, in one parallel pass.
 
     A row's likelihood adds two terms (in log space): alive at T, and dropped out in (t_x, T]
