@@ -1,0 +1,128 @@
+"""Multi-row INSERTs for the audited bulk service (:func:`records.create_records`).
+
+The statement is the one ``bulk_create`` sends (``INSERT ... VALUES (...), (...) RETURNING id``
+in batches of the backend's size), without its per-value compilation, which took about as long
+as the database itself. Values go through each field's own ``get_db_prep_save``; only a text
+value of a plain text field, which that method returns unchanged, is passed as it is. Table and
+column names come from the model and every value is a parameter: no user text in the SQL.
+Nothing here writes audit rows or checks scopes: on an audited model it refuses to run outside
+:func:`guanxi.core.audit_guard.audited_writes`, like the models' own bulk methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import connections, models, router
+from django.utils import timezone
+
+from guanxi.core import audit_guard
+from guanxi.core.models.records import AuditedQuerySet
+
+#: Field classes whose ``get_db_prep_save`` returns a ``str`` (or None) unchanged.
+_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.URLField)
+#: Value types whose preparation depends on the value alone (safe to remember by value).
+_HASHABLE = frozenset({int, bool, str, decimal.Decimal, dt.date, dt.datetime})
+#: PostgreSQL's limit of parameters per statement (SQLite's is in ``bulk_batch_size``).
+_MAX_PARAMS = 65535
+
+
+class Inserter:
+    """Inserts rows of one model given as attname → value, defaults filled in."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.alias = router.db_for_write(model)
+        self.connection = connections[self.alias]
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.pk = model._meta.pk
+        self.returns = bool(self.connection.features.can_return_rows_from_bulk_insert)
+        self.defaults = {
+            f.attname: f.get_default() for f in self.fields if f.has_default() or f.null
+        }
+        self.preparers = [self._preparer(f) for f in self.fields]
+        self.stamped = {
+            f.attname
+            for f in self.fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        }
+
+    def _preparer(self, field: models.Field) -> Callable[[Any], Any] | None:
+        """How a value of the field becomes a parameter: None for a text field (a ``str`` or
+        None passes as it is); else the field's own preparation, remembered per value, since
+        most columns repeat a few values (owner, version, timestamps) across the rows."""
+        if type(field) in _TEXT_FIELDS:
+            return None
+        connection = self.connection
+        known: dict[tuple[type, Any], Any] = {}
+        none_is_null = not isinstance(field, models.JSONField)  # JSON stores None as null
+
+        def prepare(value: Any) -> Any:
+            if value is None and none_is_null:
+                return None
+            kind = type(value)
+            if kind not in _HASHABLE:
+                return field.get_db_prep_save(value, connection)
+            key = (kind, value)
+            if key not in known:
+                known[key] = field.get_db_prep_save(value, connection)
+            return known[key]
+
+        return prepare
+
+    def values_of(self, record: models.Model, now: dt.datetime) -> dict[str, Any]:
+        """A record's column values as ``bulk_create`` takes them from ``pre_save``, except that
+        ``auto_now`` fields get one ``now`` for the whole insert (set on the record too)."""
+        values = {}
+        for field in self.fields:
+            if field.attname in self.stamped:
+                setattr(record, field.attname, now)
+                values[field.attname] = now
+            else:
+                values[field.attname] = field.pre_save(record, True)
+        return values
+
+    def insert(self, rows: Sequence[Mapping[str, Any]], *, returning: bool) -> list[Any]:
+        """INSERT the rows; with ``returning``, the new primary keys in row order (as
+        ``bulk_create`` relies on for SQLite and PostgreSQL alike)."""
+        if returning and not self.returns:
+            raise RuntimeError(f"{self.connection.vendor} cannot return ids from a bulk insert")
+        if isinstance(self.model._default_manager.all(), AuditedQuerySet):
+            audit_guard.require_audited_write(self.model, "insert")
+        ops = self.connection.ops
+        quote = ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        size = min(ops.bulk_batch_size(self.fields, rows), _MAX_PARAMS // len(self.fields))
+        size = max(1, size)
+        suffix, suffix_params = ops.return_insert_columns([self.pk]) if returning else ("", ())
+        row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        # A row without an auto_now field gets the time of the insert, as bulk_create does.
+        defaults = {**self.defaults, **dict.fromkeys(self.stamped, timezone.now())}
+        pks: list[Any] = []
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), size):
+                chunk = rows[start : start + size]
+                params: list[Any] = []
+                for row in chunk:
+                    params.extend(self._prepared(row, defaults))
+                values = ", ".join([row_sql] * len(chunk))
+                sql = f"INSERT INTO {table} ({columns}) VALUES {values} {suffix}"  # noqa: S608
+                cursor.execute(sql, [*params, *suffix_params])
+                if returning:
+                    pks.extend(r[0] for r in cursor.fetchall())
+        return pks
+
+    def _prepared(self, row: Mapping[str, Any], defaults: Mapping[str, Any]) -> list[Any]:
+        prepared = []
+        for field, prepare in zip(self.fields, self.preparers, strict=True):
+            value = row[field.attname] if field.attname in row else defaults[field.attname]
+            if prepare is not None:
+                value = prepare(value)
+            elif value is not None and type(value) is not str:
+                value = field.get_db_prep_save(value, self.connection)
+            prepared.append(value)
+        return prepared
