@@ -178,3 +178,18 @@ def test_the_bulk_insert_keeps_the_guard(org):
     widget = Widget.all_objects.get(pk=pk)
     assert (widget.name, widget.code, widget.version, widget.owner) == ("sneaky", "", 1, rep)
     assert widget.created_at is not None and widget.deleted_at is None
+
+
+def test_a_parent_written_after_the_check_is_checked_when_written(org):
+    rep = org.users["rep1"]
+    (widget,) = widgets(rep, "parent")
+    checked = records.check_records(WidgetPart, [{"label": "a"}, {"label": "b"}], later={"widget"})
+    assert checked.errors == [{}, {}]
+    checked.records[0].widget = widget
+    with pytest.raises(InvalidRecord) as caught:
+        records.create_checked(checked, actor=rep)
+    assert caught.value.index == 1 and set(caught.value.errors) == {"widget"}
+    (part,) = records.create_checked(checked, actor=rep, indexes=[0])
+    assert part.pk and WidgetPart.objects.get().widget == widget
+    with pytest.raises(ValueError, match="foreign key"):
+        records.check_records(WidgetPart, [{"label": "c"}], later={"label"})

@@ -8,6 +8,7 @@ values, with the message Django's own check gives.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -17,19 +18,44 @@ from django.db import models, router
 _CHUNK = 500
 
 
-def errors_of_many(model: type[models.Model], records: list[Any]) -> list[dict[str, list[str]]]:
+def errors_of_many(
+    model: type[models.Model], records: list[Any], *, later: Collection[str] = ()
+) -> list[dict[str, list[str]]]:
     """What ``full_clean`` (without unique and constraint checks) finds wrong with each record:
-    field and model checks per record, foreign keys for all records together."""
+    field and model checks per record, foreign keys for all records together. The foreign keys
+    named in ``later`` are left out (their parents do not exist yet; see
+    :func:`relation_errors`)."""
     relations = [f for f in model._meta.concrete_fields if f.is_relation]
     names = [f.name for f in relations]
-    wanted: dict[str, set[Any]] = {f.name: set() for f in relations}
     errors: list[dict[str, list[str]]] = []
     for record in records:
-        found: dict[str, list[str]] = {}
         try:
             record.full_clean(exclude=names, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            found = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+            errors.append({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+        else:
+            errors.append({})
+    _check_relations(records, [f for f in relations if f.name not in later], errors)
+    return errors
+
+
+def relation_errors(
+    model: type[models.Model], records: list[Any], names: Collection[str]
+) -> list[dict[str, list[str]]]:
+    """The checks of the foreign keys ``names`` alone, for each record."""
+    relations = [f for f in model._meta.concrete_fields if f.is_relation and f.name in names]
+    errors: list[dict[str, list[str]]] = [{} for _record in records]
+    _check_relations(records, relations, errors)
+    return errors
+
+
+def _check_relations(
+    records: list[Any], relations: list[models.Field], errors: list[dict[str, list[str]]]
+) -> None:
+    """Django's checks of a foreign key (null, blank, choices, validators, then existence),
+    with the existence of all records' values asked in one query per field."""
+    wanted: dict[str, set[Any]] = {f.name: set() for f in relations}
+    for record, found in zip(records, errors, strict=True):
         for field in relations:
             raw = getattr(record, field.attname)
             if field.blank and raw in field.empty_values:
@@ -45,14 +71,12 @@ def errors_of_many(model: type[models.Model], records: list[Any]) -> list[dict[s
             setattr(record, field.attname, value)
             if value is not None:
                 wanted[field.name].add(value)
-        errors.append(found)
     for field in relations:
         missing = wanted[field.name] - _existing(field, wanted[field.name])
         for record, found in zip(records, errors, strict=True):
             value = getattr(record, field.attname)
             if value in missing and field.name not in found:
                 found[field.name] = _missing_message(field, value)
-    return errors
 
 
 def _target(field: models.Field) -> tuple[type[models.Model], str]:

@@ -32,7 +32,7 @@ from guanxi.core.services.audit import (
     record_event,
 )
 from guanxi.core.services.bulk_insert import Inserter
-from guanxi.core.services.record_checks import errors_of_many
+from guanxi.core.services.record_checks import errors_of_many, relation_errors
 
 R = TypeVar("R", bound=models.Model)
 
@@ -145,18 +145,27 @@ class Checked(Generic[R]):
     model: type[R]
     records: list[R]
     errors: list[dict[str, list[str]]]
+    #: foreign keys set after the check (a parent written meanwhile), checked when written
+    later: frozenset[str] = frozenset()
 
 
-def check_records(model: type[R], values_list: Sequence[Mapping[str, Any]]) -> Checked[R]:
+def check_records(
+    model: type[R], values_list: Sequence[Mapping[str, Any]], *, later: Iterable[str] = ()
+) -> Checked[R]:
     """Build records and ``full_clean`` each, without a query per record: foreign keys are
     checked for all records together, one query per field, with Django's own messages. Unique
-    and check constraints are left to the database (see :func:`create_checked`)."""
+    and check constraints are left to the database (see :func:`create_checked`). The foreign
+    keys in ``later`` (a parent that does not exist yet) are checked by create_checked."""
+    later = frozenset(later)
+    for name in later:
+        if not model._meta.get_field(name).many_to_one:
+            raise ValueError(f"{model.__name__}.{name} is not a foreign key")
     records = [model(**values) for values in values_list]
     owned = bool(records) and hasattr(records[0], "owner_id")
     for record, values in zip(records, values_list, strict=True):
         if owned and "owner" in values:
             cast(OwnedRecord, record).department = _department_of(values["owner"])
-    return Checked(model, records, errors_of_many(model, records))
+    return Checked(model, records, errors_of_many(model, records, later=later), later)
 
 
 def create_records(
@@ -200,6 +209,11 @@ def create_checked(
     if not records:
         return records
     model = checked.model
+    if checked.later:
+        late = relation_errors(model, records, checked.later)
+        for index, found in zip(chosen, late, strict=True):
+            if found:
+                raise InvalidRecord(index, found)
     inserter = Inserter(model)
     with transaction.atomic():
         if inserter.returns:
