@@ -283,6 +283,10 @@ class Checks:
     new: records.Checked[Customer]
     #: line → position of the row's customer in ``new``
     new_index: dict[int, int]
+    #: the rows' contacts as a new customer's first contact, checked but for the customer
+    contacts: records.Checked[Contact]
+    #: line → position of the row's contact in ``contacts``
+    contact_index: dict[int, int]
 
 
 def validate(
@@ -308,7 +312,11 @@ def validate(
             new_index[row.line] = len(values_list)
             values_list.append({**values, "owner": owner})
     new = records.check_records(Customer, values_list)
-    placeholder = Customer()  # a contact's checks need a customer, not which one
+    named = [row for row in rows if row.contact.get("name")]
+    contacts = records.check_records(
+        Contact, [{**row.contact, "is_primary": True} for row in named], later={"customer"}
+    )
+    contact_index = {row.line: position for position, row in enumerate(named)}
     for row in rows:
         # Conversion errors do not stop the field checks: the report names every bad cell.
         pk = matches.get(row.line)
@@ -337,27 +345,20 @@ def validate(
             for name, value in row.values.items():
                 setattr(instance, name, value)
             _field_errors(row, _clean_errors(instance), columns)
-        if row.contact:
-            _contact_errors(row, placeholder, columns)
-    return Checks(matches, new, new_index)
-
-
-def _contact_errors(row: Row, placeholder: Customer, columns: dict[str, str]) -> None:
-    if not row.contact.get("name"):
-        column = columns.get("contact_name", "contact_name")
-        row.errors.append(RowError(row.line, column, "", _("A contact needs a name.")))
-        return
-    contact = Contact(customer=placeholder, **row.contact)
-    try:
-        contact.full_clean(exclude=["customer"], validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
+        if not row.contact:
+            continue
+        if row.line not in contact_index:
+            column = columns.get("contact_name", "contact_name")
+            row.errors.append(RowError(row.line, column, "", _("A contact needs a name.")))
+            continue
         reverse = {v: k for k, v in CONTACT_FIELDS.items()}
-        for name, messages in exc.message_dict.items():
+        for name, messages in contacts.errors[contact_index[row.line]].items():
             column = columns.get(reverse.get(name, name), name)
             for message in messages:
                 row.errors.append(
                     RowError(row.line, column, str(row.contact.get(name, "")), message)
                 )
+    return Checks(matches, new, new_index, contacts, contact_index)
 
 
 def changeable_ids(actor: Any, pks: Iterable[int]) -> set[int]:

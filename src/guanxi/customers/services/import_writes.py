@@ -71,7 +71,9 @@ class Writer:
         self.total = total
         self.done = 0
         self.queue: list[_Queued] = []
-        self.checks = Checks({}, records.Checked(Customer, [], []), {})
+        self.checks = Checks(
+            {}, records.Checked(Customer, [], []), {}, records.Checked(Contact, [], []), {}
+        )
         self.customers: dict[int, Customer] = {}
         #: customer id → contact name → the contact a row with that name updates
         self.contacts: dict[int, dict[str, Contact]] = {}
@@ -238,15 +240,13 @@ class Writer:
         with_contact = [
             (item, c) for item, c in zip(queued, customers, strict=True) if item.row.contact
         ]
-        # A new customer has no other contact to demote: its first one is the primary.
-        contacts = records.create_records(
-            Contact,
-            actor=self.actor,
-            values_list=[
-                {**item.row.contact, "customer": customer, "is_primary": True}
-                for item, customer in with_contact
-            ],
-            batch=self.batch,
+        # The contacts were checked with the rows, as a new customer's first (primary) one:
+        # there is no other contact to demote.
+        positions = [self.checks.contact_index[item.row.line] for item, _c in with_contact]
+        for (_item, customer), position in zip(with_contact, positions, strict=True):
+            self.checks.contacts.records[position].customer = customer
+        contacts = records.create_checked(
+            self.checks.contacts, actor=self.actor, batch=self.batch, indexes=positions
         )
         for customer in customers:
             self.customers[customer.pk] = customer
