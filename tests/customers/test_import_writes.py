@@ -165,3 +165,14 @@ def test_a_write_time_failure_in_atomic_mode_writes_nothing(
     assert list(Customer.objects.values_list("name", flat=True)) == ["Racer"]
     assert ImportBatch.objects.get(pk=result.batch_id).status == "failed"
     assert not AuditEvent.objects.filter(batch_id=result.batch_id).exists()
+
+
+def test_rows_outside_the_actors_change_scope_are_refused_one_by_one(
+    org: Any, small_chunks: None
+) -> None:
+    """A user who sees customers but changes none (service1) creates none, by any path."""
+    result = run(org, csv_bytes(rows(4), HEADER), user="service1", skip_invalid=True)
+    assert result.bad_lines == [2, 3, 4, 5] and result.created == 0
+    assert all("scope" in error.reason for error in result.errors)
+    assert not Customer.objects.exists() and not Contact.objects.exists()
+    assert not AuditEvent.objects.filter(batch_id=result.batch_id).exists()

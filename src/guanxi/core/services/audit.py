@@ -82,10 +82,21 @@ def record_created(
     content_type_id = ContentType.objects.get_for_model(model).pk
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     batch_id = batch.pk if batch is not None else None
+    excluded: Collection[str] = getattr(model, "audit_exclude", frozenset())
+    audited = [
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in excluded
+    ]
     now = timezone.now()
     rows = []
     for record in records:
-        values = field_values(record)
+        # diff({}, field_values(record)) in one pass: every field that has a value, from None
+        changes = {}
+        for name, attname in audited:
+            value = getattr(record, attname)
+            if value is not None:
+                changes[name] = [None, json_value(value)]
         rows.append(
             {
                 "at": now,
@@ -95,10 +106,7 @@ def record_created(
                 "object_id": record.pk,
                 "object_repr": str(record)[:200],
                 "version": getattr(record, "version", None),
-                # diff({}, values), spelt out: every field that is not None, from None
-                "changes": {
-                    name: [None, value] for name, value in values.items() if value is not None
-                },
+                "changes": changes,
                 "batch_id": batch_id,
             }
         )

@@ -76,21 +76,60 @@ class Inserter:
 
         return prepare
 
-    def values_of(self, record: models.Model, now: dt.datetime) -> dict[str, Any]:
-        """A record's column values as ``bulk_create`` takes them from ``pre_save``, except that
-        ``auto_now`` fields get one ``now`` for the whole insert (set on the record too)."""
-        values = {}
-        for field in self.fields:
-            if field.attname in self.stamped:
-                setattr(record, field.attname, now)
-                values[field.attname] = now
-            else:
-                values[field.attname] = field.pre_save(record, True)
-        return values
+    def insert_records(self, records: Sequence[models.Model]) -> list[Any]:
+        """INSERT unsaved records as ``bulk_create`` would (values from ``pre_save``), except
+        that the ``auto_now`` fields get one time for the whole insert, set on the records too;
+        return the new primary keys in record order."""
+        now = timezone.now()
+        plan = [
+            (field, prepare, field.attname in self.stamped)
+            for field, prepare in zip(self.fields, self.preparers, strict=True)
+        ]
+        params = []
+        for record in records:
+            for attname in self.stamped:
+                setattr(record, attname, now)
+            params.append(
+                [
+                    self._prepare(field, prepare, now if stamped else field.pre_save(record, True))
+                    for field, prepare, stamped in plan
+                ]
+            )
+        return self._execute(params, returning=True)
 
     def insert(self, rows: Sequence[Mapping[str, Any]], *, returning: bool) -> list[Any]:
-        """INSERT the rows; with ``returning``, the new primary keys in row order (as
-        ``bulk_create`` relies on for SQLite and PostgreSQL alike)."""
+        """INSERT rows given as attname → value; a missing field gets its default, or the time
+        of the insert for an ``auto_now`` field, as ``bulk_create`` does. With ``returning``,
+        the new primary keys in row order."""
+        defaults = {**self.defaults, **dict.fromkeys(self.stamped, timezone.now())}
+        params = []
+        for row in rows:
+            values = [
+                row[f.attname] if f.attname in row else defaults[f.attname] for f in self.fields
+            ]
+            params.append(
+                [
+                    self._prepare(field, prepare, value)
+                    for field, prepare, value in zip(
+                        self.fields, self.preparers, values, strict=True
+                    )
+                ]
+            )
+        return self._execute(params, returning=returning)
+
+    def _prepare(
+        self, field: models.Field, prepare: Callable[[Any], Any] | None, value: Any
+    ) -> Any:
+        if prepare is not None:
+            return prepare(value)
+        if value is None or type(value) is str:
+            return value
+        return field.get_db_prep_save(value, self.connection)
+
+    def _execute(self, params: list[list[Any]], *, returning: bool) -> list[Any]:
+        """The INSERTs, as many rows a statement as the backend takes; with ``returning``, the
+        new primary keys in row order (as ``bulk_create`` relies on for SQLite and PostgreSQL
+        alike)."""
         if returning and not self.returns:
             raise RuntimeError(f"{self.connection.vendor} cannot return ids from a bulk insert")
         if isinstance(self.model._default_manager.all(), AuditedQuerySet):
@@ -99,26 +138,22 @@ class Inserter:
         quote = ops.quote_name
         table = quote(self.model._meta.db_table)
         columns = ", ".join(quote(f.column) for f in self.fields)
-        size = max(1, min(self._rows_per_statement(rows), _MAX_ROWS))
+        size = max(1, min(self._rows_per_statement(), _MAX_ROWS))
         suffix, suffix_params = ops.return_insert_columns([self.pk]) if returning else ("", ())
         row_sql = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        # A row without an auto_now field gets the time of the insert, as bulk_create does.
-        defaults = {**self.defaults, **dict.fromkeys(self.stamped, timezone.now())}
         pks: list[Any] = []
         with self.connection.cursor() as cursor:
-            for start in range(0, len(rows), size):
-                chunk = rows[start : start + size]
-                params: list[Any] = []
-                for row in chunk:
-                    params.extend(self._prepared(row, defaults))
+            for start in range(0, len(params), size):
+                chunk = params[start : start + size]
+                flat = [value for row in chunk for value in row]
                 values = ", ".join([row_sql] * len(chunk))
                 sql = f"INSERT INTO {table} ({columns}) VALUES {values} {suffix}"  # noqa: S608
-                cursor.execute(sql, [*params, *suffix_params])
+                cursor.execute(sql, [*flat, *suffix_params])
                 if returning:
                     pks.extend(r[0] for r in cursor.fetchall())
         return pks
 
-    def _rows_per_statement(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def _rows_per_statement(self) -> int:
         """As many rows as the backend takes parameters. Django assumes 999 for SQLite, the
         limit of builds before 3.32; this build's own limit (32,766 since) is asked, since a
         statement of a few rows costs several times the INSERT of a few hundred."""
@@ -128,15 +163,4 @@ class Inserter:
             return int(limit) // len(self.fields)
         if self.connection.vendor == "postgresql":
             return _POSTGRES_PARAMS // len(self.fields)
-        return int(self.connection.ops.bulk_batch_size(self.fields, rows))
-
-    def _prepared(self, row: Mapping[str, Any], defaults: Mapping[str, Any]) -> list[Any]:
-        prepared = []
-        for field, prepare in zip(self.fields, self.preparers, strict=True):
-            value = row[field.attname] if field.attname in row else defaults[field.attname]
-            if prepare is not None:
-                value = prepare(value)
-            elif value is not None and type(value) is not str:
-                value = field.get_db_prep_save(value, self.connection)
-            prepared.append(value)
-        return prepared
+        return int(self.connection.ops.bulk_batch_size(self.fields, [None] * _MAX_ROWS))

@@ -217,10 +217,8 @@ def create_checked(
     inserter = Inserter(model)
     with transaction.atomic():
         if inserter.returns:
-            now = timezone.now()
-            rows = [inserter.values_of(record, now) for record in records]
             with audit_guard.audited_writes():
-                pks = inserter.insert(rows, returning=True)
+                pks = inserter.insert_records(records)
             for record, pk in zip(records, pks, strict=True):
                 record.pk = pk
                 record._state.adding = False
