@@ -91,10 +91,16 @@ def find_region(text: str) -> Region | None:
         return None
     if text in regions():
         return regions()[text]
+    return _regions_by_name().get(text)
+
+
+@functools.cache
+def _regions_by_name() -> dict[str, Region]:
+    """Name → the first region of that name in list order (an import looks up three per row)."""
+    by_name: dict[str, Region] = {}
     for region in regions().values():
-        if region.name == text:
-            return region
-    return None
+        by_name.setdefault(region.name, region)
+    return by_name
 
 
 def find_industry(text: str) -> Industry | None:

@@ -56,7 +56,8 @@ def derived_keys(values: Mapping[str, Any]) -> dict[str, str]:
 def new_code() -> str:
     """A fresh customer code, "C" + 10 random base-32 characters: no counter to race on."""
     alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-    return "C" + "".join(secrets.choice(alphabet) for _ in range(10))
+    # 32 letters: a random byte modulo 32 is uniform, one system call for the ten of them.
+    return "C" + "".join(alphabet[byte % 32] for byte in secrets.token_bytes(10))
 
 
 def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:

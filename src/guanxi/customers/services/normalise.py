@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 _NON_DIGITS = re.compile(r"\D+")
 _SPACES = re.compile(r"\s+")
@@ -47,9 +47,10 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of the Chinese characters in ``text``: 张三 → ("zhangsan", "zs")."""
     if not any("\u4e00" <= ch <= "\u9fff" for ch in text or ""):
         return "", ""
-    full = "".join(lazy_pinyin(text, errors="ignore"))
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
-    return compact(full), compact(initials)
+    # One conversion: pypinyin's first-letter style is the first letter of the normal style,
+    # and the conversion, not the joining, is what an import of thousands of names pays for.
+    syllables = lazy_pinyin(text, errors="ignore")
+    return compact("".join(syllables)), compact("".join(s[:1] for s in syllables))
 
 
 def search_text(
