@@ -3,6 +3,7 @@ Guanxi's own administration pages go through the services)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from guanxi.core.models import ApiToken, AuditEvent, Department, ImportBatch, Role, RoleScope, User
 
@@ -38,13 +39,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "actor", "action", "content_type", "object_id", "object_repr")
     list_filter = ("action", "content_type")
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -55,7 +55,7 @@ class FilterSet:
     filters: dict[str, Filter]
     sorts: dict[str, str]
     default_sort: str
-    search: Callable[[QuerySet, str], QuerySet] | None = None
+    search: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
     extra_params: frozenset[str] = field(default_factory=frozenset)
 
     def check_keys(self, params: Mapping[str, Any]) -> None:
@@ -66,7 +66,7 @@ class FilterSet:
                 {key: [_("Unknown filter parameter: %(key)s") % {"key": key}] for key in unknown}
             )
 
-    def apply(self, queryset: QuerySet, params: Any) -> QuerySet:
+    def apply(self, queryset: QuerySet[Any], params: Any) -> QuerySet[Any]:
         """Filter, search and sort ``queryset`` by ``params`` (a QueryDict or a plain dict)."""
         self.check_keys(params)
         errors: dict[str, list[str]] = {}
@@ -106,7 +106,8 @@ class FilterSet:
 
 def _values(params: Any, name: str) -> list[str]:
     if hasattr(params, "getlist"):
-        return params.getlist(name)
+        listed: list[str] = params.getlist(name)
+        return listed
     value = params.get(name)
     if value is None:
         return []

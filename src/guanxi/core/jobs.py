@@ -69,17 +69,20 @@ def run_once(name: str, key: str, func: Callable[[], dict[str, Any]]) -> dict[st
     return result
 
 
-_daily_jobs: dict[str, Callable[..., dict[str, Any]]] = {}
+#: A daily job: takes the date it runs for, returns its result (a JSON-friendly dict).
+DailyJob = Callable[..., dict[str, Any]]
+
+_daily_jobs: dict[str, DailyJob] = {}
 
 
-def daily(name: str, *, hour: int = 2, minute: int = 0) -> Callable:
+def daily(name: str, *, hour: int = 2, minute: int = 0) -> Callable[[DailyJob], DailyJob]:
     """Register a daily job. It runs once per local date, keyed by ``clock.today()``.
 
     The function takes the date it runs for, so tests call ``run_daily(name)`` inside
     ``clock.frozen(...)`` and get the same behaviour as the scheduler.
     """
 
-    def register(func: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    def register(func: DailyJob) -> DailyJob:
         _daily_jobs[name] = func
 
         @functools.wraps(func)

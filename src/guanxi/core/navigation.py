@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from guanxi.core.models.org import User
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     #: Who sees the item; None means every signed-in user.
-    visible: Callable[[Any], bool] | None = None
+    visible: Callable[[User], bool] | None = None
 
 
 @dataclass
@@ -45,7 +48,7 @@ def register(section: str, item: NavItem) -> None:
         items.append(item)
 
 
-def sections_for(user: Any) -> list[dict[str, Any]]:
+def sections_for(user: User) -> list[dict[str, Any]]:
     """The sections and items ``user`` may see; empty sections are kept as placeholders."""
     result = []
     for section in SECTIONS.values():

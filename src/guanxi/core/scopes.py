@@ -11,21 +11,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from guanxi.core.models.org import User
 from guanxi.core.models.roles import DataScope, RoleScope
 
 if TYPE_CHECKING:
-    from guanxi.core.models.org import Department, User
+    from guanxi.core.models.org import Department
+    from guanxi.core.models.records import Collaborator
+    from guanxi.core.signed_in import RequestUser
 
-_QS = TypeVar("_QS", bound=QuerySet)
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 VIEW = "view"
 CHANGE = "change"
 ACTIONS = (VIEW, CHANGE)
 
+#: The attribute holding a user's scopes for the length of a request (see effective_scope).
+_SCOPE_CACHE = "_guanxi_scope_cache"
 
-def effective_scope(user: Any, module: str, action: str) -> str:
+
+def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
     """The widest scope any of the user's roles grants in ``module`` for ``action``.
 
     Cached on the user object for the length of one request (never process-wide, so a role
@@ -37,7 +43,7 @@ def effective_scope(user: Any, module: str, action: str) -> str:
         return DataScope.NONE
     if user.is_superuser:
         return DataScope.ALL
-    cache: dict[tuple[str, str], str] | None = getattr(user, "_guanxi_scope_cache", None)
+    cache: dict[tuple[str, str], str] | None = getattr(user, _SCOPE_CACHE, None)
     if cache is None:
         cache = {}
         rows = RoleScope.objects.filter(role__group__user=user).values_list(
@@ -48,20 +54,17 @@ def effective_scope(user: Any, module: str, action: str) -> str:
             grants.setdefault((row_module, VIEW), []).append(view)
             grants.setdefault((row_module, CHANGE), []).append(change)
         cache = {key: DataScope.widest(values) for key, values in grants.items()}
-        user._guanxi_scope_cache = cache
+        setattr(user, _SCOPE_CACHE, cache)
     return cache.get((module, action), DataScope.NONE)
 
 
 def subordinate_ids(user: User) -> set[int]:
     """The user and everyone below them on the reporting line (直属上级), any depth."""
-    from guanxi.core.models.org import User as UserModel
-
     found = {user.pk}
     frontier = {user.pk}
     while frontier:
         frontier = (
-            set(UserModel.objects.filter(superior_id__in=frontier).values_list("pk", flat=True))
-            - found
+            set(User.objects.filter(superior_id__in=frontier).values_list("pk", flat=True)) - found
         )
         found |= frontier
     return found
@@ -89,7 +92,7 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
-def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
+def restrict(queryset: _QS, user: RequestUser | None, action: str = VIEW) -> _QS:
     """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
     model = queryset.model
     parent_path = getattr(model.Scope, "parent", None)
@@ -101,7 +104,8 @@ def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
     scope = effective_scope(user, model.Scope.module, action)
     if scope == DataScope.ALL:
         return queryset
-    condition = owner_q(user, scope) if scope != DataScope.NONE else None
+    # a missing or anonymous user has scope NONE, so only a signed-in user gets an owner filter
+    condition = owner_q(user, scope) if isinstance(user, User) and scope != DataScope.NONE else None
     collaborations = _collaborator_ids(model, user, action)
     if condition is None:
         condition = Q(pk__in=collaborations)
@@ -110,7 +114,9 @@ def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
     return queryset.filter(condition)
 
 
-def _collaborator_ids(model: type, user: Any, action: str) -> QuerySet:
+def _collaborator_ids(
+    model: type[Model], user: RequestUser | None, action: str
+) -> QuerySet[Collaborator, Any]:
     from guanxi.core.models.records import Collaborator
 
     if user is None or not user.is_authenticated or not user.is_active:
@@ -123,17 +129,17 @@ def _collaborator_ids(model: type, user: Any, action: str) -> QuerySet:
     return rows.values("object_id")
 
 
-def can(user: Any, record: Any, action: str) -> bool:
+def can(user: RequestUser | None, record: Any, action: str) -> bool:
     """Whether ``user`` may ``action`` this one record (re-reads it through the rule)."""
     model = type(record)
     if not getattr(model.Scope, "parent", None) and (
         effective_scope(user, model.Scope.module, action) == DataScope.ALL
     ):
         return True  # nothing to narrow: spare the query (imports call this once per row)
-    return type(record).all_objects.filter(pk=record.pk).visible_to(user, action).exists()
+    return bool(type(record).all_objects.filter(pk=record.pk).visible_to(user, action).exists())
 
 
-def within_role_scope(user: Any, record: Any, action: str) -> bool:
+def within_role_scope(user: User, record: Any, action: str) -> bool:
     """Whether the user's roles alone (not a team membership) reach this owned record."""
     model = type(record)
     scope = effective_scope(user, model.Scope.module, action)
@@ -142,4 +148,4 @@ def within_role_scope(user: Any, record: Any, action: str) -> bool:
     condition = owner_q(user, scope)
     if condition is None:
         return True
-    return model.all_objects.filter(condition, pk=record.pk).exists()
+    return bool(model.all_objects.filter(condition, pk=record.pk).exists())

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from guanxi.core.models.org import User
+
+#: Whoever a request carries: a signed-in user or the anonymous one. The scope rule takes
+#: either (the anonymous user sees nothing); services take a :class:`User`.
+RequestUser: TypeAlias = User | AnonymousUser
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.errors import RecordNotFound
 from guanxi.core.models.org import User
 from guanxi.core.services.collaborators import may_manage_team, team_of
+from guanxi.core.signed_in import signed_in_user
 
 #: model label ("customers.customer") -> (model, URL name of its detail page)
 _MODELS: dict[str, tuple[type, str]] = {}
@@ -54,7 +55,7 @@ class TeamMemberForm(forms.Form):
 def panel_context(record: Any, request: HttpRequest) -> dict[str, Any]:
     """The team panel's context: members, and the forms when the viewer may manage them."""
     label = type(record)._meta.label_lower
-    manage = may_manage_team(request.user, record)
+    manage = may_manage_team(signed_in_user(request), record)
     form = TeamMemberForm() if manage else None
     if form is not None:
         owner_id = getattr(record, "owner_id", None)

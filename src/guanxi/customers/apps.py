@@ -10,13 +10,14 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from guanxi.core import dashboard, demo, navigation, team
         from guanxi.core.api import api
+        from guanxi.core.models import User
         from guanxi.customers import links, panels
         from guanxi.customers.api import router
         from guanxi.customers.dashboard import customers_panel
         from guanxi.customers.demo import generate
         from guanxi.customers.models import Activity, Contact, Customer
 
-        def may_change(user: object) -> bool:
+        def may_change(user: User) -> bool:
             from guanxi.core.scopes import effective_scope
 
             return effective_scope(user, "customers", "change") != "none"

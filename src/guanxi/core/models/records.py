@@ -7,7 +7,7 @@ querysets refuse bulk writes outside the audited services, so no path can skip t
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import audit_guard
 
+if TYPE_CHECKING:
+    from guanxi.core.signed_in import RequestUser
 
-class AuditedQuerySet(models.QuerySet):
+
+class AuditedQuerySet(models.QuerySet[Any]):
     """A queryset whose bulk writes only run inside an audited service (see ``audit_guard``)."""
 
-    def visible_to(self, user: Any, action: str = "view") -> AuditedQuerySet:
+    def visible_to(self, user: RequestUser | None, action: str = "view") -> Self:
         """The one record-scope rule; see :mod:`guanxi.core.scopes`."""
         from guanxi.core.scopes import restrict
 
@@ -47,7 +50,8 @@ class LiveManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ignor
     """Rows not in the recycle bin: what lists, search, reports and dropdowns see."""
 
     def get_queryset(self) -> AuditedQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        rows: AuditedQuerySet = super().get_queryset()  # Any: the base is built at runtime
+        return rows.filter(deleted_at__isnull=True)
 
 
 class AllRowsManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from guanxi.core.models.audit import AuditEvent, ImportBatch
+from guanxi.core.models.org import User
 from guanxi.core.services.bulk_insert import Inserter
 
 _PLAIN = (str, int, bool, float, type(None))
@@ -54,7 +55,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def record_event(
     record: models.Model,
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     changes: dict[str, list[Any]],
     batch: ImportBatch | None = None,
@@ -75,12 +76,12 @@ def record_created(
     model: type[models.Model],
     records: Sequence[models.Model],
     *,
-    actor: Any,
+    actor: User | None,
     batch: ImportBatch | None = None,
 ) -> None:
     """A CREATE event per record, as ``record_event`` writes it, in multi-row INSERTs."""
     content_type_id = ContentType.objects.get_for_model(model).pk
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None and actor.pk else None
     batch_id = batch.pk if batch is not None else None
     excluded: Collection[str] = getattr(model, "audit_exclude", frozenset())
     audited = [

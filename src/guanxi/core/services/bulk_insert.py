@@ -53,7 +53,7 @@ class Inserter:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         }
 
-    def _preparer(self, field: models.Field) -> Callable[[Any], Any] | None:
+    def _preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         """How a value of the field becomes a parameter: None for a text field (a ``str`` or
         None passes as it is); else the field's own preparation, remembered per value, since
         most columns repeat a few values (owner, version, timestamps) across the rows."""
@@ -118,7 +118,7 @@ class Inserter:
         return self._execute(params, returning=returning)
 
     def _prepare(
-        self, field: models.Field, prepare: Callable[[Any], Any] | None, value: Any
+        self, field: models.Field[Any, Any], prepare: Callable[[Any], Any] | None, value: Any
     ) -> Any:
         if prepare is not None:
             return prepare(value)

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models.audit import AuditEvent
+from guanxi.core.models.org import User
 from guanxi.core.models.records import Collaborator
 from guanxi.core.scopes import CHANGE, within_role_scope
 from guanxi.core.services.audit import record_event
@@ -24,7 +26,7 @@ from guanxi.core.services.audit import record_event
 __all__ = ["may_manage_team", "remove_team_member", "set_team_member", "team_of"]
 
 
-def may_manage_team(actor: Any, record: Any) -> bool:
+def may_manage_team(actor: User, record: Any) -> bool:
     """Whether ``actor`` may add, change or remove the record's team members."""
     return within_role_scope(actor, record, CHANGE)
 
@@ -34,7 +36,9 @@ def team_of(record: Any) -> list[Collaborator]:
     return list(_rows(record).select_related("user").order_by("user__first_name", "user__username"))
 
 
-def set_team_member(record: Any, *, actor: Any, user: Any, can_change: bool) -> Collaborator:
+def set_team_member(
+    record: Any, *, actor: User, user: User | None, can_change: bool
+) -> Collaborator:
     """Add ``user`` to the record's team, or change their access; audited on the record."""
     _check_manager(actor, record)
     if user is None or not getattr(user, "is_active", False):
@@ -60,7 +64,7 @@ def set_team_member(record: Any, *, actor: Any, user: Any, can_change: bool) -> 
     return member
 
 
-def remove_team_member(record: Any, *, actor: Any, user: Any) -> None:
+def remove_team_member(record: Any, *, actor: User, user: User) -> None:
     """Take ``user`` off the record's team (nothing to do if they are not on it)."""
     _check_manager(actor, record)
     with transaction.atomic():
@@ -72,13 +76,13 @@ def remove_team_member(record: Any, *, actor: Any, user: Any) -> None:
         _audit(record, actor, before, None)
 
 
-def _rows(record: Any) -> Any:
+def _rows(record: Any) -> QuerySet[Collaborator]:
     return Collaborator.objects.filter(
         content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
     )
 
 
-def _check_manager(actor: Any, record: Any) -> None:
+def _check_manager(actor: User, record: Any) -> None:
     if not may_manage_team(actor, record):
         raise NotAllowed(_("Only the owner and their managers may change the team."))
 
@@ -88,7 +92,7 @@ def _label(member: Collaborator) -> str:
     return f"{member.user} ({'read-write' if member.can_change else 'read-only'})"
 
 
-def _audit(record: Any, actor: Any, before: str | None, after: str | None) -> None:
+def _audit(record: Any, actor: User, before: str | None, after: str | None) -> None:
     record_event(
         record,
         actor=actor,

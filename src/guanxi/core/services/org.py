@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -16,6 +16,12 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models import ApiToken, Department, Role, RoleScope, User
 from guanxi.core.role_defaults import DEFAULT_ROLES, ORGANISATION_MANAGERS, ROLE_NAMES
+
+if TYPE_CHECKING:
+    from guanxi.core.signed_in import RequestUser
+
+#: The attribute holding a user's role codes for the length of a request.
+_ROLE_CACHE = "_guanxi_role_codes"
 
 
 def install_default_roles() -> None:
@@ -43,28 +49,32 @@ def save_role_scopes(role: Role, scopes: dict[str, tuple[str, str]]) -> None:
         sync_role_permissions(role)
 
 
-def role_codes(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def role_codes(user: RequestUser | None) -> set[str]:
+    if not isinstance(user, User):  # anonymous: no roles
         return set()
-    cached = getattr(user, "_guanxi_role_codes", None)
+    cached: set[str] | None = getattr(user, _ROLE_CACHE, None)
     if cached is None:
         cached = set(Role.objects.filter(group__user=user).values_list("code", flat=True))
-        user._guanxi_role_codes = cached
+        setattr(user, _ROLE_CACHE, cached)
     return cached
 
 
-def can_manage_organisation(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def can_manage_organisation(user: RequestUser | None) -> bool:
+    if not isinstance(user, User) or not user.is_active:
         return False
     return bool(user.is_superuser or role_codes(user) & ORGANISATION_MANAGERS)
 
 
-def _require_manager(actor: Any) -> None:
-    if not can_manage_organisation(actor):
+def _require_manager(actor: User | None) -> User:
+    """The actor, if they may manage the organisation; NotAllowed otherwise."""
+    if actor is None or not can_manage_organisation(actor):
         raise NotAllowed(_("Only administrators manage users and departments."))
+    return actor
 
 
-def create_department(*, actor: Any, name: str, kind: str, parent: Department | None) -> Department:
+def create_department(
+    *, actor: User, name: str, kind: str, parent: Department | None
+) -> Department:
     _require_manager(actor)
     if not name.strip():
         raise InvalidInput({"name": [_("This field is required.")]})
@@ -83,7 +93,7 @@ def create_department(*, actor: Any, name: str, kind: str, parent: Department | 
 
 
 def update_department(
-    *, actor: Any, department: Department, name: str, kind: str, parent: Department | None
+    *, actor: User, department: Department, name: str, kind: str, parent: Department | None
 ) -> Department:
     _require_manager(actor)
     if parent is not None and parent.is_within(department):
@@ -112,7 +122,7 @@ def update_department(
 
 def create_user(
     *,
-    actor: Any,
+    actor: User | None,
     username: str,
     password: str,
     department: Department | None,
@@ -151,10 +161,13 @@ def create_user(
     return user
 
 
-def set_roles(*, actor: Any, user: User, codes: Iterable[str], check_actor: bool = True) -> None:
+def set_roles(
+    *, actor: User | None, user: User, codes: Iterable[str], check_actor: bool = True
+) -> None:
+    """Replace a user's roles; ``check_actor=False`` only for setup code (demo, install)."""
     if check_actor:
-        _require_manager(actor)
-        if actor.pk == user.pk:
+        manager = _require_manager(actor)
+        if manager.pk == user.pk:
             raise NotAllowed(_("You cannot change your own roles."))
     roles = list(Role.objects.filter(code__in=list(codes)).select_related("group"))
     unknown = set(codes) - {r.code for r in roles}
@@ -167,7 +180,7 @@ def set_roles(*, actor: Any, user: User, codes: Iterable[str], check_actor: bool
 
 def update_user(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     department: Department | None,
     superior: User | None,

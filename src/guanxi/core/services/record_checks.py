@@ -50,7 +50,7 @@ def relation_errors(
 
 
 def _check_relations(
-    records: list[Any], relations: list[models.Field], errors: list[dict[str, list[str]]]
+    records: list[Any], relations: list[models.Field[Any, Any]], errors: list[dict[str, list[str]]]
 ) -> None:
     """Django's checks of a foreign key (null, blank, choices, validators, then existence),
     with the existence of all records' values asked in one query per field."""
@@ -79,14 +79,14 @@ def _check_relations(
                 found[field.name] = _missing_message(field, value)
 
 
-def _target(field: models.Field) -> tuple[type[models.Model], str]:
+def _target(field: models.Field[Any, Any]) -> tuple[type[models.Model], str]:
     """The related model of a foreign key and the field it points at."""
-    relation = cast(models.ForeignKey, field)
+    relation = cast("models.ForeignKey[Any, Any]", field)
     related = cast(type[models.Model], relation.related_model)
     return related, relation.remote_field.field_name or "pk"
 
 
-def _missing_message(field: models.Field, value: Any) -> list[str]:
+def _missing_message(field: models.Field[Any, Any], value: Any) -> list[str]:
     related, target = _target(field)
     error = ValidationError(
         field.error_messages["invalid"],
@@ -101,13 +101,13 @@ def _missing_message(field: models.Field, value: Any) -> list[str]:
     return list(error.messages)
 
 
-def _existing(field: models.Field, values: set[Any]) -> set[Any]:
+def _existing(field: models.Field[Any, Any], values: set[Any]) -> set[Any]:
     """Which of ``values`` the related model has (as ForeignKey.validate checks one value)."""
     if not values:
         return set()
     related, target = _target(field)
     rows = related._base_manager.using(router.db_for_read(related)).complex_filter(
-        cast(models.ForeignKey, field).get_limit_choices_to()
+        cast("models.ForeignKey[Any, Any]", field).get_limit_choices_to()
     )
     found: set[Any] = set()
     listed = sorted(values)

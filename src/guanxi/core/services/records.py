@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import audit_guard
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.models.audit import AuditEvent, ImportBatch
+from guanxi.core.models.org import Department, User
 from guanxi.core.models.records import OwnedRecord
 from guanxi.core.models.roles import DataScope
 from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
@@ -33,6 +34,9 @@ from guanxi.core.services.audit import (
 )
 from guanxi.core.services.bulk_insert import Inserter
 from guanxi.core.services.record_checks import errors_of_many, relation_errors
+
+if TYPE_CHECKING:
+    from guanxi.core.signed_in import RequestUser
 
 R = TypeVar("R", bound=models.Model)
 
@@ -55,15 +59,15 @@ def _record_class(model: type[models.Model]) -> _RecordClass:
 
 def _attname(model: type[models.Model], name: str) -> str:
     """The column attribute of a concrete field (the audited fields are all concrete)."""
-    return cast(models.Field, model._meta.get_field(name)).attname
+    return cast("models.Field[Any, Any]", model._meta.get_field(name)).attname
 
 
-def get_visible(model: type[R], pk: Any, user: Any, action: str = VIEW) -> R:
+def get_visible(model: type[R], pk: Any, user: RequestUser, action: str = VIEW) -> R:
     """Fetch one record through the scope rule: missing or out of view scope → RecordNotFound;
     visible but not changeable (``action="change"``) → NotAllowed."""
     klass = _record_class(model)
     try:
-        record = klass.objects.visible_to(user, VIEW).get(pk=pk)
+        record: R = klass.objects.visible_to(user, VIEW).get(pk=pk)
     except (klass.DoesNotExist, ValueError, TypeError, ValidationError):
         raise RecordNotFound(pk) from None
     if action == CHANGE and not can(user, record, CHANGE):
@@ -71,14 +75,15 @@ def get_visible(model: type[R], pk: Any, user: Any, action: str = VIEW) -> R:
     return record
 
 
-def get_in_bin(model: type[R], pk: Any, user: Any) -> R:
+def get_in_bin(model: type[R], pk: Any, user: RequestUser) -> R:
     """A record in the recycle bin that the user may change (restore)."""
     klass = _record_class(model)
     rows = klass.all_objects.filter(deleted_at__isnull=False).visible_to(user, CHANGE)
     try:
-        return rows.get(pk=pk)
+        record: R = rows.get(pk=pk)
     except (klass.DoesNotExist, ValueError, TypeError, ValidationError):
         raise RecordNotFound(pk) from None
+    return record
 
 
 def _validate(record: models.Model, exclude: Iterable[str] = ()) -> None:
@@ -88,19 +93,19 @@ def _validate(record: models.Model, exclude: Iterable[str] = ()) -> None:
         raise InvalidInput({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from None
 
 
-def _ensure_in_scope(record: models.Model, actor: Any) -> None:
+def _ensure_in_scope(record: models.Model, actor: User | None) -> None:
     if actor is not None and not can(actor, record, CHANGE):
         raise NotAllowed(_("The record would leave your data scope."))
 
 
-def _department_of(owner: Any) -> Any:
+def _department_of(owner: User | None) -> Department | None:
     return getattr(owner, "department", None) if owner is not None else None
 
 
 def create_record(
     model: type[R],
     *,
-    actor: Any,
+    actor: User | None,
     values: Mapping[str, Any],
     batch: ImportBatch | None = None,
     check_scope: bool = True,
@@ -171,7 +176,7 @@ def check_records(
 def create_records(
     model: type[R],
     *,
-    actor: Any,
+    actor: User | None,
     values_list: Sequence[Mapping[str, Any]],
     batch: ImportBatch | None = None,
 ) -> list[R]:
@@ -183,7 +188,7 @@ def create_records(
 def create_checked(
     checked: Checked[R],
     *,
-    actor: Any,
+    actor: User | None,
     batch: ImportBatch | None = None,
     indexes: Sequence[int] | None = None,
 ) -> list[R]:
@@ -231,7 +236,7 @@ def create_checked(
     return records
 
 
-def _ensure_all_in_scope(model: type[models.Model], records: list[Any], actor: Any) -> None:
+def _ensure_all_in_scope(model: type[models.Model], records: list[Any], actor: User | None) -> None:
     """The bulk form of ``_ensure_in_scope``: one re-read per 500 records through the scope
     rule. A child follows its parent's scope, so its parents are re-read instead (SQLite plans
     "these children of those visible parents" as a product of the two lists)."""
@@ -241,13 +246,16 @@ def _ensure_all_in_scope(model: type[models.Model], records: list[Any], actor: A
     parent = getattr(klass.Scope, "parent", None)
     if parent:
         field = model._meta.get_field(parent)
-        ids = {getattr(record, cast(models.ForeignKey, field).attname) for record in records}
+        ids = {
+            getattr(record, cast("models.ForeignKey[Any, Any]", field).attname)
+            for record in records
+        }
         _ensure_ids_in_scope(cast(type[models.Model], field.related_model), ids, actor, live=True)
     else:
         _ensure_ids_in_scope(model, {record.pk for record in records}, actor, live=False)
 
 
-def _ensure_ids_in_scope(model: type[models.Model], ids: set[Any], actor: Any, live: bool) -> None:
+def _ensure_ids_in_scope(model: type[models.Model], ids: set[Any], actor: User, live: bool) -> None:
     klass = _record_class(model)
     if not getattr(klass.Scope, "parent", None) and (
         effective_scope(actor, klass.Scope.module, CHANGE) == DataScope.ALL
@@ -267,7 +275,7 @@ def _ensure_ids_in_scope(model: type[models.Model], ids: set[Any], actor: Any, l
 def update_record(
     record: R,
     *,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None,
     changes: Mapping[str, Any],
     batch: ImportBatch | None = None,
@@ -284,7 +292,8 @@ def update_record(
     model = type(record)
     klass = _record_class(model)
     with transaction.atomic():
-        current = klass.all_objects.get(pk=record.pk)
+        # Any: record models share versioning but no base class (see _RecordClass)
+        current: Any = klass.all_objects.get(pk=record.pk)
         version = current.version if expected_version is None else expected_version
         before = field_values(current)
         for name, value in changes.items():
@@ -297,7 +306,7 @@ def update_record(
         if not changed:
             if current.version != version:
                 raise StaleVersion(fields_changed_since(current, version), current.version)
-            return current
+            return cast(R, current)
         columns = {name: getattr(current, _attname(model, name)) for name in changed}
         with audit_guard.audited_writes():
             updated = klass.all_objects.filter(pk=current.pk, version=version).update(
@@ -312,25 +321,25 @@ def update_record(
         record_event(current, actor=actor, action=action, changes=changed, batch=batch)
         if check_scope:
             _ensure_in_scope(current, actor)
-    return current
+    return cast(R, current)
 
 
-def soft_delete(record: R, *, actor: Any, batch: ImportBatch | None = None) -> R:
+def soft_delete(record: R, *, actor: User | None, batch: ImportBatch | None = None) -> R:
     """Move a record to the recycle bin (restorable; unique constraints apply to live rows)."""
     return _set_deleted(record, actor=actor, deleted=True, batch=batch)
 
 
-def restore(record: R, *, actor: Any) -> R:
+def restore(record: R, *, actor: User | None) -> R:
     """Bring a record back from the recycle bin."""
     return _set_deleted(record, actor=actor, deleted=False, batch=None)
 
 
-def _set_deleted(record: R, *, actor: Any, deleted: bool, batch: ImportBatch | None) -> R:
+def _set_deleted(record: R, *, actor: User | None, deleted: bool, batch: ImportBatch | None) -> R:
     klass = _record_class(type(record))
     with transaction.atomic():
-        current = klass.all_objects.select_for_update().get(pk=record.pk)
+        current: Any = klass.all_objects.select_for_update().get(pk=record.pk)
         if current.is_deleted == deleted:
-            return current
+            return cast(R, current)
         stamp = timezone.now() if deleted else None
         with audit_guard.audited_writes():
             klass.all_objects.filter(pk=current.pk).update(
@@ -347,10 +356,10 @@ def _set_deleted(record: R, *, actor: Any, deleted: bool, batch: ImportBatch | N
             changes={"deleted_at": [None, stamp.isoformat()] if stamp else ["deleted", None]},
             batch=batch,
         )
-    return current
+    return cast(R, current)
 
 
-def may_hand_over_to(actor: Any, new_owner: Any, module: str) -> bool:
+def may_hand_over_to(actor: User, new_owner: User | None, module: str) -> bool:
     """Whether ``actor`` may make ``new_owner`` the owner of a record of ``module``.
 
     A representative hands over only within their own department; managers within their
@@ -364,11 +373,13 @@ def may_hand_over_to(actor: Any, new_owner: Any, module: str) -> bool:
     if scope == DataScope.NONE or actor.department_id is None or new_owner.department_id is None:
         return False
     if scope == DataScope.DEPARTMENT_TREE:
-        return new_owner.department.is_within(actor.department)
+        # both department_ids are set (checked above)
+        owner_department = cast(Department, new_owner.department)
+        return owner_department.is_within(cast(Department, actor.department))
     return new_owner.department_id == actor.department_id
 
 
-def reassign(records: Iterable[R], *, actor: Any, new_owner: Any, module: str) -> list[R]:
+def reassign(records: Iterable[R], *, actor: User, new_owner: User | None, module: str) -> list[R]:
     """Give records a new owner, all or nothing: every record must be changeable by the actor
     and the new owner within the actor's reach (bulk actions check every id)."""
     records = list(records)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
 from guanxi.core.errors import InvalidInput, RecordNotFound
+from guanxi.core.models.org import User
 from guanxi.core.models.tokens import ApiToken, hash_token, new_raw_token
 
 
-def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored or shown again."""
     name = (name or "").strip()
     if not name:
@@ -22,7 +21,7 @@ def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def revoke_token(user: Any, token_id: int) -> ApiToken:
+def revoke_token(user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
         raise RecordNotFound(token_id)
@@ -32,7 +31,7 @@ def revoke_token(user: Any, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_token(raw: str) -> Any | None:
+def user_for_token(raw: str) -> User | None:
     """The active user behind a raw token, read from the database on every request (no cache
     that could outlive a revocation or a deactivation)."""
     if not raw or not raw.startswith("gx_"):

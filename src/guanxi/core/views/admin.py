@@ -23,6 +23,7 @@ from guanxi.core.forms import DepartmentForm, RoleScopeForm, UserCreateForm, Use
 from guanxi.core.models import Department, Role, User
 from guanxi.core.models.roles import Module
 from guanxi.core.services import org
+from guanxi.core.signed_in import signed_in_user
 
 
 def organisation_manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -53,7 +54,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = org.create_user(actor=request.user, **form.cleaned_data)
+            user = org.create_user(actor=signed_in_user(request), **form.cleaned_data)
         except InvalidInput as exc:
             _form_errors(form, exc)
         else:
@@ -65,7 +66,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @organisation_manager
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
-    editing_self = user.pk == request.user.pk
+    actor = signed_in_user(request)
+    editing_self = user.pk == actor.pk
     initial = {
         "display_name": user.display_name,
         "email": user.email,
@@ -77,7 +79,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserEditForm(request.POST or None, initial=initial, editing_self=editing_self)
     if request.method == "POST" and form.is_valid():
         try:
-            org.update_user(actor=request.user, user=user, **form.cleaned_data)
+            org.update_user(actor=actor, user=user, **form.cleaned_data)
         except InvalidInput as exc:
             _form_errors(form, exc)
         except NotAllowed as exc:
@@ -108,10 +110,10 @@ def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             if department is None:
-                org.create_department(actor=request.user, **form.cleaned_data)
+                org.create_department(actor=signed_in_user(request), **form.cleaned_data)
             else:
                 org.update_department(
-                    actor=request.user, department=department, **form.cleaned_data
+                    actor=signed_in_user(request), department=department, **form.cleaned_data
                 )
         except InvalidInput as exc:
             _form_errors(form, exc)

@@ -27,11 +27,12 @@ from django.views import View
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.filters import CONTROL_PARAMS, FilterSet
-from guanxi.core.models import SavedFilter
+from guanxi.core.models import SavedFilter, User
 from guanxi.core.models.roles import DataScope
 from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
 from guanxi.core.services import records
 from guanxi.core.services.audit import history
+from guanxi.core.signed_in import signed_in_user
 
 #: Query parameters a list page uses for itself (not filters, not kept in saved filters).
 PAGE_PARAMS = frozenset({"page", "page_size", "format", "saved"})
@@ -69,6 +70,11 @@ class RecordView(LoginRequiredMixin, View):
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
 
+    @property
+    def actor(self) -> User:
+        """The signed-in user (LoginRequiredMixin has let only them in)."""
+        return signed_in_user(self.request)
+
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"{self.url_prefix}_{action}", args=args)
 
@@ -85,9 +91,10 @@ def filter_params(request: HttpRequest, list_name: str, filterset: FilterSet) ->
     params = request.GET.copy()
     saved_id = params.get("saved")
     if saved_id:
-        user: Any = request.user
         saved = SavedFilter.objects.filter(
-            pk=int(saved_id) if saved_id.isdigit() else 0, user=user, list_name=list_name
+            pk=int(saved_id) if saved_id.isdigit() else 0,
+            user=signed_in_user(request),
+            list_name=list_name,
         ).first()
         if saved is None:
             raise Http404
@@ -120,8 +127,8 @@ class ObjectListView(RecordView):
     select_related: ClassVar[tuple[str, ...]] = ()
     prefetch_related: ClassVar[tuple[str, ...]] = ()
 
-    def get_queryset(self) -> models.QuerySet:
-        queryset = self.model.objects.visible_to(self.request.user, VIEW)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset: models.QuerySet[Any] = self.model.objects.visible_to(self.actor, VIEW)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
@@ -132,7 +139,6 @@ class ObjectListView(RecordView):
         return {}
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
         params = filter_params(request, self.list_name, self.filterset)
         filter_errors: dict[str, list[str]] = {}
         queryset = self.get_queryset()
@@ -166,7 +172,7 @@ class ObjectListView(RecordView):
             "sort": sort,
             "filter_errors": filter_errors,
             "list_name": self.list_name,
-            "saved_filters": SavedFilter.objects.filter(user=user, list_name=self.list_name),
+            "saved_filters": SavedFilter.objects.filter(user=self.actor, list_name=self.list_name),
             "filter_query": query.urlencode(),
             **self.extra_context(),
         }
@@ -178,7 +184,8 @@ class ObjectDetailView(RecordView):
     template_name: ClassVar[str]
 
     def get_object(self, pk: Any) -> models.Model:
-        return records.get_visible(self.model, pk, self.request.user, VIEW)
+        record: models.Model = records.get_visible(self.model, pk, self.actor, VIEW)
+        return record
 
     def extra_context(self, obj: Any) -> dict[str, Any]:
         return {}
@@ -188,7 +195,7 @@ class ObjectDetailView(RecordView):
         context = {
             **self.base_context(),
             "object": obj,
-            "can_change": can(request.user, obj, CHANGE),
+            "can_change": can(self.actor, obj, CHANGE),
             **self.extra_context(obj),
         }
         return render(request, self.template_name, context)
@@ -221,15 +228,16 @@ class ObjectEditView(RecordView):
         if pk is None:
             self.check_create_permission()
             return None
-        return records.get_visible(self.model, pk, self.request.user, CHANGE)
+        record: models.Model = records.get_visible(self.model, pk, self.actor, CHANGE)
+        return record
 
     def check_create_permission(self) -> None:
         """Nobody without a change scope in the model's module may open a create form."""
-        if effective_scope(self.request.user, self.model.Scope.module, CHANGE) == DataScope.NONE:
+        if effective_scope(self.actor, self.model.Scope.module, CHANGE) == DataScope.NONE:
             raise NotAllowed(_("You may not create records here."))
 
     def get_form(self, obj: Any, data: Any = None) -> forms.BaseForm:
-        return self.form_class(data, instance=obj, user=self.request.user)  # type: ignore[call-arg]
+        return self.form_class(data, instance=obj, user=self.actor)  # type: ignore[call-arg]
 
     def create(self, form: forms.BaseForm) -> models.Model:
         raise NotImplementedError
@@ -296,11 +304,11 @@ class ObjectDeleteView(RecordView):
         raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = records.get_visible(self.model, pk, request.user, CHANGE)
+        obj = records.get_visible(self.model, pk, self.actor, CHANGE)
         return render(request, self.template_name, {**self.base_context(), "object": obj})
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = records.get_visible(self.model, pk, request.user, CHANGE)
+        obj = records.get_visible(self.model, pk, self.actor, CHANGE)
         self.delete(obj)
         messages.success(request, _("%(name)s moved to the recycle bin.") % {"name": obj})
         return HttpResponseRedirect(self.after_delete_url(obj))
@@ -318,7 +326,7 @@ class ObjectRestoreView(RecordView):
         raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        obj = records.get_in_bin(self.model, pk, request.user)
+        obj = records.get_in_bin(self.model, pk, self.actor)
         try:
             self.restore(obj)
         except InvalidInput as exc:
@@ -339,7 +347,7 @@ class RecycleBinView(RecordView):
     def get(self, request: HttpRequest) -> HttpResponse:
         rows = (
             self.model.all_objects.filter(deleted_at__isnull=False)
-            .visible_to(request.user, CHANGE)
+            .visible_to(self.actor, CHANGE)
             .select_related("deleted_by")
             .order_by("-deleted_at", "-pk")
         )
@@ -391,7 +399,7 @@ class SavedFilterView(LoginRequiredMixin, View):
         query = QueryDict(request.POST.get("query", ""))
         cleaned = {k: query.getlist(k) for k in query if k not in PAGE_PARAMS}
         name = request.POST.get("name", "").strip()[:100]
-        user: Any = request.user
+        user = signed_in_user(request)
         delete = request.POST.get("delete", "")
         if delete:
             SavedFilter.objects.filter(

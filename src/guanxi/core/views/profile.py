@@ -19,7 +19,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         try:
-            _token, new_token = tokens.create_token(request.user, request.POST.get("name", ""))
+            _token, new_token = tokens.create_token(
+                signed_in_user(request), request.POST.get("name", "")
+            )
         except InvalidInput:
             messages.error(request, _("Give the token a name."))
             return redirect("core:profile")
@@ -38,7 +40,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        tokens.revoke_token(request.user, pk)
+        tokens.revoke_token(signed_in_user(request), pk)
     except RecordNotFound:
         raise Http404 from None
     messages.success(request, _("Token revoked."))

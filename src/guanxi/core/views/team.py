@@ -16,6 +16,7 @@ from guanxi.core.errors import InvalidInput
 from guanxi.core.models.org import User
 from guanxi.core.scopes import VIEW
 from guanxi.core.services import collaborators, records
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views.generic import as_http_errors
 
 
@@ -24,7 +25,8 @@ from guanxi.core.views.generic import as_http_errors
 @as_http_errors
 def team_add(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     model, detail_url = team.model_for(label)
-    record: Any = records.get_visible(model, pk, request.user, VIEW)
+    actor = signed_in_user(request)
+    record: Any = records.get_visible(model, pk, actor, VIEW)
     form = team.TeamMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a colleague and an access level."))
@@ -32,7 +34,7 @@ def team_add(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         user = form.cleaned_data["user"]
         try:
             collaborators.set_team_member(
-                record, actor=request.user, user=user, can_change=form.cleaned_data["can_change"]
+                record, actor=actor, user=user, can_change=form.cleaned_data["can_change"]
             )
         except InvalidInput as exc:
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
@@ -46,9 +48,10 @@ def team_add(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 @as_http_errors
 def team_remove(request: HttpRequest, label: str, pk: int, user_id: int) -> HttpResponse:
     model, detail_url = team.model_for(label)
-    record: Any = records.get_visible(model, pk, request.user, VIEW)
+    actor = signed_in_user(request)
+    record: Any = records.get_visible(model, pk, actor, VIEW)
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
-        collaborators.remove_team_member(record, actor=request.user, user=user)
+        collaborators.remove_team_member(record, actor=actor, user=user)
         messages.success(request, _("%(user)s is no longer on the team.") % {"user": user})
     return HttpResponseRedirect(reverse(detail_url, args=[pk]))
