@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from guanxi.core import audit_guard, clock
 from guanxi.core.demo import DemoContext
-from guanxi.core.models import AuditEvent, ImportBatch
+from guanxi.core.models import AuditEvent, ImportBatch, User
 from guanxi.customers import reference
 from guanxi.customers.models import (
     AXES,
@@ -398,7 +398,7 @@ class _Inserter:
 def _customer(
     rng: random.Random,
     index: int,
-    owners: list[Any],
+    owners: list[User],
     districts: list[reference.Region],
     divisions: list[str],
     statuses: Sequence[tuple[str, str]],

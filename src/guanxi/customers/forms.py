@@ -53,7 +53,7 @@ def _children_choices(code: str) -> list[tuple[str, str]]:
     )
 
 
-def user_choices(actor: Any) -> list[tuple[int, str]]:
+def user_choices(actor: User) -> list[tuple[int, str]]:
     """Users the actor may hand records to (the department rule), for owner selects."""
     users = User.objects.filter(is_active=True).select_related("department")
     return [(u.pk, str(u)) for u in users if may_hand_over_to(actor, u, "customers")]
@@ -80,9 +80,7 @@ class CustomerForm(forms.ModelForm):
             "brands": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(
-        self, data: Any = None, *, instance: Customer | None = None, user: Any = None
-    ) -> None:
+    def __init__(self, data: Any = None, *, instance: Customer | None = None, user: User) -> None:
         super().__init__(data, instance=instance)
         self.user = user
         self.fields["code"].required = False
@@ -192,7 +190,7 @@ class ContactForm(forms.ModelForm):
         }
 
     def __init__(
-        self, data: Any = None, *, instance: Contact | None = None, user: Any = None
+        self, data: Any = None, *, instance: Contact | None = None, user: User | None = None
     ) -> None:
         super().__init__(data, instance=instance)
 
@@ -234,7 +232,7 @@ class ActivityForm(forms.ModelForm):
         data: Any = None,
         *,
         instance: Activity | None = None,
-        user: Any = None,
+        user: User | None = None,
         customer: Customer | None = None,
     ) -> None:
         super().__init__(data, instance=instance)
@@ -257,7 +255,7 @@ class ActivityForm(forms.ModelForm):
 class ReassignForm(forms.Form):
     owner = forms.TypedChoiceField(label=gettext_lazy("new owner"), coerce=int)
 
-    def __init__(self, data: Any = None, *, user: Any = None) -> None:
+    def __init__(self, data: Any = None, *, user: User) -> None:
         super().__init__(data)
         form_field(self, "owner", forms.ChoiceField).choices = user_choices(user)
 
@@ -311,7 +309,7 @@ class MergeForm(forms.Form):
         return [d["name"] for d in self.differences if self.cleaned_data.get(d["field"])]
 
 
-def changeable_customer(user: Any, pk: Any) -> Customer:
+def changeable_customer(user: User, pk: Any) -> Customer:
     """For child forms: the customer the contact or activity is added to, changeable by user."""
     from guanxi.core.services.records import get_visible
 

@@ -20,6 +20,7 @@ from guanxi.core.models import Department, ImportBatch, User
 from guanxi.core.scopes import CHANGE, VIEW, can
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views import generic
 from guanxi.customers import panels, reference
 from guanxi.customers.filters import ACTIVITY_FILTERS, CONTACT_FILTERS, CUSTOMER_FILTERS
@@ -75,14 +76,14 @@ class CustomerList(generic.ObjectListView):
             ],
             "provinces": reference.region_choices("province"),
             "industries": reference.industry_choices(),
-            "owners": user_choices(self.request.user) if can_reassign(self.request.user) else [],
+            "owners": user_choices(self.actor) if can_reassign(self.actor) else [],
             "filter_users": User.objects.filter(is_active=True).order_by("username"),
             "departments": Department.objects.all(),
-            "can_reassign": can_reassign(self.request.user),
+            "can_reassign": can_reassign(self.actor),
         }
 
 
-def can_reassign(user: Any) -> bool:
+def can_reassign(user: User) -> bool:
     from guanxi.core.scopes import effective_scope
 
     return effective_scope(user, "customers", CHANGE) != "none"
@@ -94,7 +95,7 @@ class CustomerDetail(generic.ObjectDetailView):
     template_name = "customers/customer_detail.html"
 
     def get_object(self, pk: Any) -> Customer:
-        customer = get_visible(Customer, pk, self.request.user, VIEW)
+        customer = get_visible(Customer, pk, self.actor, VIEW)
         return customer
 
     def extra_context(self, obj: Any) -> dict[str, Any]:
@@ -145,12 +146,12 @@ class CustomerEdit(generic.ObjectEditView):
 
     def create(self, form: Any) -> Customer:
         return customer_services.create_customer(
-            actor=self.request.user, values=form.values(), owner=form.cleaned_data.get("owner")
+            actor=self.actor, values=form.values(), owner=form.cleaned_data.get("owner")
         )
 
     def update(self, obj: Any, form: Any, version: int) -> Customer:
         return customer_services.update_customer(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
 
@@ -159,7 +160,7 @@ class CustomerDelete(generic.ObjectDeleteView):
     url_prefix = "customers:customer"
 
     def delete(self, obj: Any) -> None:
-        customer_services.delete_customer(obj, actor=self.request.user)
+        customer_services.delete_customer(obj, actor=self.actor)
 
 
 class CustomerRestore(generic.ObjectRestoreView):
@@ -167,7 +168,7 @@ class CustomerRestore(generic.ObjectRestoreView):
     url_prefix = "customers:customer"
 
     def restore(self, obj: Any) -> None:
-        customer_services.restore_customer(obj, actor=self.request.user)
+        customer_services.restore_customer(obj, actor=self.actor)
 
 
 class CustomerBin(generic.RecycleBinView):
@@ -187,7 +188,7 @@ class CustomerBulkReassign(generic.BulkActionView):
         owner = User.objects.filter(pk=owner_id, is_active=True).first()
         if owner is None:
             raise InvalidInput({"owner": [_("Choose the new owner.")]})
-        done = customer_services.reassign_by_ids(ids, actor=self.request.user, new_owner=owner)
+        done = customer_services.reassign_by_ids(ids, actor=self.actor, new_owner=owner)
         return _("%(n)s customers handed over to %(owner)s.") % {"n": len(done), "owner": owner}
 
 
@@ -200,17 +201,18 @@ class SavedFilters(generic.SavedFilterView):
 @login_required
 @generic.as_http_errors
 def customer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_visible(Customer, pk, request.user, CHANGE)
-    form = ReassignForm(request.POST or None, user=request.user)
+    actor = signed_in_user(request)
+    customer = get_visible(Customer, pk, actor, CHANGE)
+    form = ReassignForm(request.POST or None, user=actor)
     if request.method == "POST" and form.is_valid():
         owner = User.objects.filter(pk=form.cleaned_data["owner"], is_active=True).first()
         try:
-            customer_services.reassign_customers([customer], actor=request.user, new_owner=owner)
+            customer_services.reassign_customers([customer], actor=actor, new_owner=owner)
         except NotAllowed as exc:
             form.add_error("owner", str(exc))
         else:
             messages.success(request, _("Owner changed to %(owner)s.") % {"owner": owner})
-            if can(request.user, customer, VIEW):
+            if can(actor, customer, VIEW):
                 return HttpResponseRedirect(reverse("customers:customer_detail", args=[pk]))
             return HttpResponseRedirect(reverse("customers:customer_list"))
     return render(request, "customers/reassign.html", {"form": form, "object": customer})
@@ -234,7 +236,7 @@ def region_options(request: HttpRequest) -> HttpResponse:
 def duplicate_check(request: HtmxHttpRequest) -> HttpResponse:
     """查重: does a customer with this name, phone or email exist (and who owns it)?"""
     found = duplicates.check_duplicates(
-        request.user,
+        signed_in_user(request),
         name=request.GET.get("name", ""),
         phone=request.GET.get("phone", ""),
         email=request.GET.get("email", ""),
@@ -247,15 +249,16 @@ def duplicate_check(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    candidates = duplicates.find_duplicates(request.user)
+    candidates = duplicates.find_duplicates(signed_in_user(request))
     return render(request, "customers/duplicates.html", {"candidates": candidates})
 
 
 @login_required
 @generic.as_http_errors
 def merge(request: HttpRequest, keep: int, remove: int) -> HttpResponse:
-    keep_obj = get_visible(Customer, keep, request.user, CHANGE)
-    remove_obj = get_visible(Customer, remove, request.user, CHANGE)
+    actor = signed_in_user(request)
+    keep_obj = get_visible(Customer, keep, actor, CHANGE)
+    remove_obj = get_visible(Customer, remove, actor, CHANGE)
     if keep_obj.pk == remove_obj.pk:
         raise Http404
     form = MergeForm(request.POST or None, keep=keep_obj, remove=remove_obj)
@@ -264,7 +267,7 @@ def merge(request: HttpRequest, keep: int, remove: int) -> HttpResponse:
             kept = merging.merge_customers(
                 keep_obj,
                 remove_obj,
-                actor=request.user,
+                actor=actor,
                 take_from_removed=form.chosen(),
                 keep_version=int(request.POST.get("keep_version") or 0) or None,
                 remove_version=int(request.POST.get("remove_version") or 0) or None,
@@ -294,7 +297,8 @@ def merge(request: HttpRequest, keep: int, remove: int) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    if not can_reassign(request.user):
+    actor = signed_in_user(request)
+    if not can_reassign(actor):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -307,7 +311,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 result = importing.import_customers(
                     upload.read(),
                     filename=upload.name,
-                    actor=request.user,
+                    actor=actor,
                     dry_run=form.cleaned_data["dry_run"],
                     skip_invalid=form.cleaned_data["skip_invalid"],
                     mapping=importing.imports.parse_mapping(form.cleaned_data["mapping"]),
@@ -330,8 +334,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The error file of one of the user's own import batches."""
-    user = request.user
-    assert isinstance(user, User)  # login_required
+    user = signed_in_user(request)
     batch = ImportBatch.objects.filter(pk=pk, actor=user, kind="customers").first()
     if batch is None or fmt not in exports.CONTENT_TYPES:
         raise Http404
@@ -366,11 +369,11 @@ class _ChildEdit(generic.ObjectEditView):
     """A contact or activity form: created under a customer the user may change."""
 
     def get(self, request: HttpRequest, pk: Any = None, customer: Any = None) -> HttpResponse:
-        self.customer = changeable_customer(request.user, customer) if customer else None
+        self.customer = changeable_customer(self.actor, customer) if customer else None
         return super().get(request, pk)
 
     def post(self, request: HttpRequest, pk: Any = None, customer: Any = None) -> HttpResponse:
-        self.customer = changeable_customer(request.user, customer) if customer else None
+        self.customer = changeable_customer(self.actor, customer) if customer else None
         return super().post(request, pk)
 
     def render_form(self, form: Any, obj: Any, status: int = 200, **extra: Any) -> HttpResponse:
@@ -390,12 +393,12 @@ class ContactEdit(_ChildEdit):
     def create(self, form: Any) -> Contact:
         assert self.customer is not None  # the create URL names the customer
         return contact_services.create_contact(
-            actor=self.request.user, customer=self.customer, values=form.values()
+            actor=self.actor, customer=self.customer, values=form.values()
         )
 
     def update(self, obj: Any, form: Any, version: int) -> Contact:
         return contact_services.update_contact(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
 
@@ -406,17 +409,17 @@ class ActivityEdit(_ChildEdit):
     template_name = "customers/child_form.html"
 
     def get_form(self, obj: Any, data: Any = None) -> Any:
-        return ActivityForm(data, instance=obj, user=self.request.user, customer=self.customer)
+        return ActivityForm(data, instance=obj, user=self.actor, customer=self.customer)
 
     def create(self, form: Any) -> Activity:
         assert self.customer is not None  # the create URL names the customer
         return activity_services.create_activity(
-            actor=self.request.user, customer=self.customer, values=form.values()
+            actor=self.actor, customer=self.customer, values=form.values()
         )
 
     def update(self, obj: Any, form: Any, version: int) -> Activity:
         return activity_services.update_activity(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
 
@@ -425,7 +428,7 @@ class ContactDelete(generic.ObjectDeleteView):
     url_prefix = "customers:contact"
 
     def delete(self, obj: Any) -> None:
-        contact_services.delete_contact(obj, actor=self.request.user)
+        contact_services.delete_contact(obj, actor=self.actor)
 
     def after_delete_url(self, obj: Any) -> str:
         return reverse("customers:customer_detail", args=[obj.customer_id])
@@ -436,7 +439,7 @@ class ActivityDelete(generic.ObjectDeleteView):
     url_prefix = "customers:activity"
 
     def delete(self, obj: Any) -> None:
-        activity_services.delete_activity(obj, actor=self.request.user)
+        activity_services.delete_activity(obj, actor=self.actor)
 
     def after_delete_url(self, obj: Any) -> str:
         return reverse("customers:customer_detail", args=[obj.customer_id])
@@ -447,7 +450,7 @@ class ContactRestore(generic.ObjectRestoreView):
     url_prefix = "customers:contact"
 
     def restore(self, obj: Any) -> None:
-        contact_services.restore_contact(obj, actor=self.request.user)
+        contact_services.restore_contact(obj, actor=self.actor)
 
 
 class ActivityRestore(generic.ObjectRestoreView):
@@ -455,7 +458,7 @@ class ActivityRestore(generic.ObjectRestoreView):
     url_prefix = "customers:activity"
 
     def restore(self, obj: Any) -> None:
-        activity_services.restore_activity(obj, actor=self.request.user)
+        activity_services.restore_activity(obj, actor=self.actor)
 
 
 class ContactBin(generic.RecycleBinView):

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.customers.models import Activity, Contact, Customer
 
@@ -32,7 +33,7 @@ def _clean(values: Mapping[str, Any], customer_id: int) -> dict[str, Any]:
     return cleaned
 
 
-def create_activity(*, actor: Any, customer: Customer, values: Mapping[str, Any]) -> Activity:
+def create_activity(*, actor: User, customer: Customer, values: Mapping[str, Any]) -> Activity:
     cleaned = _clean(values, customer.pk)
     return records.create_record(
         Activity,
@@ -46,7 +47,7 @@ def create_activity(*, actor: Any, customer: Customer, values: Mapping[str, Any]
 
 
 def update_activity(
-    activity: Activity, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    activity: Activity, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Activity:
     cleaned = _clean(changes, activity.customer_id)
     return records.update_record(
@@ -54,9 +55,9 @@ def update_activity(
     )
 
 
-def delete_activity(activity: Activity, *, actor: Any) -> Activity:
+def delete_activity(activity: Activity, *, actor: User) -> Activity:
     return records.soft_delete(activity, actor=actor)
 
 
-def restore_activity(activity: Activity, *, actor: Any) -> Activity:
+def restore_activity(activity: Activity, *, actor: User) -> Activity:
     return records.restore(activity, actor=actor)

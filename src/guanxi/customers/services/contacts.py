@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models.audit import ImportBatch
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
 
@@ -27,7 +28,7 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
-def _demote_other_primaries(contact: Contact, actor: Any, batch: ImportBatch | None) -> None:
+def _demote_other_primaries(contact: Contact, actor: User, batch: ImportBatch | None) -> None:
     others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
         pk=contact.pk
     )
@@ -38,7 +39,7 @@ def _demote_other_primaries(contact: Contact, actor: Any, batch: ImportBatch | N
 
 
 def create_contact(
-    *, actor: Any, customer: Customer, values: Mapping[str, Any], batch: ImportBatch | None = None
+    *, actor: User, customer: Customer, values: Mapping[str, Any], batch: ImportBatch | None = None
 ) -> Contact:
     cleaned = _clean(values)
     with transaction.atomic():
@@ -53,7 +54,7 @@ def create_contact(
 def update_contact(
     contact: Contact,
     *,
-    actor: Any,
+    actor: User,
     expected_version: int | None,
     changes: Mapping[str, Any],
     batch: ImportBatch | None = None,
@@ -68,9 +69,9 @@ def update_contact(
     return contact
 
 
-def delete_contact(contact: Contact, *, actor: Any) -> Contact:
+def delete_contact(contact: Contact, *, actor: User) -> Contact:
     return records.soft_delete(contact, actor=actor)
 
 
-def restore_contact(contact: Contact, *, actor: Any) -> Contact:
+def restore_contact(contact: Contact, *, actor: User) -> Contact:
     return records.restore(contact, actor=actor)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import audit_guard
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models.audit import AuditEvent, ImportBatch
+from guanxi.core.models.org import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services import records
 from guanxi.customers.models import Customer
@@ -85,9 +86,9 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
 
 def create_customer(
     *,
-    actor: Any,
+    actor: User,
     values: Mapping[str, Any],
-    owner: Any = None,
+    owner: User | None = None,
     batch: ImportBatch | None = None,
 ) -> Customer:
     """Create a customer owned by ``owner`` (default: the actor), who must be within the
@@ -123,7 +124,7 @@ def create_customer(
 def update_customer(
     customer: Customer,
     *,
-    actor: Any,
+    actor: User,
     expected_version: int | None,
     changes: Mapping[str, Any],
     batch: ImportBatch | None = None,
@@ -160,13 +161,13 @@ def refresh_derived_keys(customer: Customer) -> None:
 
 
 def delete_customer(
-    customer: Customer, *, actor: Any, batch: ImportBatch | None = None
+    customer: Customer, *, actor: User, batch: ImportBatch | None = None
 ) -> Customer:
     """Move a customer to the recycle bin (its contacts and activities go out of sight with it)."""
     return records.soft_delete(customer, actor=actor, batch=batch)
 
 
-def restore_customer(customer: Customer, *, actor: Any) -> Customer:
+def restore_customer(customer: Customer, *, actor: User) -> Customer:
     """Bring a customer back, unless a live customer has taken its code meanwhile."""
     with transaction.atomic():
         _check_code_free(customer.code, exclude_pk=customer.pk)
@@ -174,13 +175,13 @@ def restore_customer(customer: Customer, *, actor: Any) -> Customer:
 
 
 def reassign_customers(
-    customers: Iterable[Customer], *, actor: Any, new_owner: Any
+    customers: Iterable[Customer], *, actor: User, new_owner: User | None
 ) -> list[Customer]:
     """Hand customers over to ``new_owner``, all or nothing (department rule in core)."""
     return records.reassign(customers, actor=actor, new_owner=new_owner, module=MODULE)
 
 
-def reassign_by_ids(ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Customer]:
+def reassign_by_ids(ids: Iterable[Any], *, actor: User, new_owner: User | None) -> list[Customer]:
     """Bulk reassign by id: every id must be visible and changeable, or nothing happens."""
     ids = list(dict.fromkeys(ids))
     found = list(Customer.objects.visible_to(actor).filter(pk__in=ids))

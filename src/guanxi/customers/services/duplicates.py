@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from guanxi.core.models.org import User
 from guanxi.customers.models import Customer
 from guanxi.customers.services import normalise
 
@@ -29,7 +29,7 @@ class Candidate:
     score: int
 
 
-def find_duplicates(user: Any, *, limit: int = 200) -> list[Candidate]:
+def find_duplicates(user: User, *, limit: int = 200) -> list[Candidate]:
     """Candidate pairs among the customers ``user`` may view."""
     visible = Customer.objects.visible_to(user)
     pairs: dict[tuple[int, int], tuple[str, int]] = {}
@@ -94,7 +94,7 @@ class ExistingRecord:
 
 
 def check_duplicates(
-    user: Any, *, name: str = "", phone: str = "", email: str = ""
+    user: User, *, name: str = "", phone: str = "", email: str = ""
 ) -> list[ExistingRecord]:
     """Live customers (in any scope) matching the name, phone or email about to be entered."""
     condition = Q()

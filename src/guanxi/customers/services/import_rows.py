@@ -177,7 +177,7 @@ class CustomerIndex:
 
 
 def _convert(
-    row: Row, name: str, raw: str, column: str, actor: Any, users: dict[str, User | None]
+    row: Row, name: str, raw: str, column: str, actor: User, users: dict[str, User | None]
 ) -> None:
     """Turn one cell into a field value, or add a RowError to the row."""
     value = raw.strip()
@@ -260,7 +260,7 @@ def _clean_errors(instance: Any) -> dict[str, list[str]]:
     return {}
 
 
-def parse_rows(table: Table, colmap: imports.ColumnMap, actor: Any) -> list[Row]:
+def parse_rows(table: Table, colmap: imports.ColumnMap, actor: User) -> list[Row]:
     columns = {f: table.headers[i] for i, f in colmap.fields.items()}
     users: dict[str, User | None] = {}
     parsed = []
@@ -290,7 +290,7 @@ class Checks:
 
 
 def validate(
-    rows: list[Row], colmap: imports.ColumnMap, table: Table, index: CustomerIndex, actor: Any
+    rows: list[Row], colmap: imports.ColumnMap, table: Table, index: CustomerIndex, actor: User
 ) -> Checks:
     """Check every row, adding its errors to it. A new row's customer is built and checked as
     it will be written (the writer writes these very records), so it is checked once."""
@@ -361,7 +361,7 @@ def validate(
     return Checks(matches, new, new_index, contacts, contact_index)
 
 
-def changeable_ids(actor: Any, pks: Iterable[int]) -> set[int]:
+def changeable_ids(actor: User, pks: Iterable[int]) -> set[int]:
     """Which of these customers the actor may change: one query per 500 ids (a re-import of a
     large file would pass SQLite's limit on query parameters in one)."""
     listed = sorted(pks)

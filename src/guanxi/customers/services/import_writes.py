@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import GuanxiError, InvalidInput, NotAllowed
 from guanxi.core.imports import RowError
 from guanxi.core.models import AuditEvent, ImportBatch
+from guanxi.core.models.org import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services import records
 from guanxi.core.services.audit import json_value
@@ -53,7 +54,7 @@ class Writer:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: User,
         batch: ImportBatch,
         result: ImportResult,
         index: CustomerIndex,

@@ -13,7 +13,6 @@ The rows are read and checked in :mod:`.import_rows` and written in :mod:`.impor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from guanxi.core import imports
 from guanxi.core.errors import InvalidInput
 from guanxi.core.imports import RowError, Table
 from guanxi.core.models import ImportBatch
+from guanxi.core.models.org import User
 from guanxi.customers.services.import_rows import (
     ALIASES,
     IMPORT_FIELDS,
@@ -51,7 +51,7 @@ def import_customers(
     data: bytes,
     *,
     filename: str,
-    actor: Any,
+    actor: User,
     dry_run: bool = False,
     skip_invalid: bool = False,
     mapping: Mapping[str, str] | None = None,

@@ -5,13 +5,13 @@ the merged-away one goes to the recycle bin. Everything is audited, in one trans
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models.audit import AuditEvent
+from guanxi.core.models.org import User
 from guanxi.core.scopes import CHANGE, can
 from guanxi.core.services import records
 from guanxi.core.services.audit import record_event
@@ -27,7 +27,7 @@ def merge_customers(
     keep: Customer,
     remove: Customer,
     *,
-    actor: Any,
+    actor: User,
     take_from_removed: Collection[str] = (),
     keep_version: int | None = None,
     remove_version: int | None = None,
