@@ -29,7 +29,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def owner_choices(actor: Any) -> list[tuple[int, str]]:
+def owner_choices(actor: User) -> list[tuple[int, str]]:
     users = User.objects.filter(is_active=True).select_related("department")
     return [(u.pk, str(u)) for u in users if may_hand_over_to(actor, u, "sales")]
 
@@ -40,7 +40,7 @@ class RecordForm(forms.Form):
     service_fields: tuple[str, ...] = ()
 
     def __init__(
-        self, data: Any = None, *, instance: Any = None, user: Any = None, **kwargs: Any
+        self, data: Any = None, *, instance: Any = None, user: User, **kwargs: Any
     ) -> None:
         initial = {}
         if instance is not None:
@@ -136,7 +136,7 @@ class LeadForm(RecordForm):
         return data
 
 
-def visible_customers(user: Any) -> Any:
+def visible_customers(user: User) -> Any:
     return Customer.objects.visible_to(user).only("pk", "name", "code").order_by("name")
 
 
@@ -324,7 +324,7 @@ class AssignForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "owner", forms.ChoiceField).choices = [("", "-"), *owner_choices(user)]
 

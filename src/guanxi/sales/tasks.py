@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core import audit_guard, jobs
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 
 
@@ -39,7 +40,9 @@ def refresh_instalment_statuses(day: dt.date) -> int:
     return changed
 
 
-def _remind(key: str, owner: Any, subject: str, day: dt.date, values: dict[str, Any]) -> bool:
+def _remind(
+    key: str, owner: User | None, subject: str, day: dt.date, values: dict[str, Any]
+) -> bool:
     from guanxi.sales.models import Task, TaskKind
 
     if owner is None or Task.all_objects.filter(reminder_key=key).exists():

@@ -4,9 +4,12 @@ dashboard and the demo generator. Core and customers never import sales."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from guanxi.core.models.org import User
 
 
 def connect() -> None:
@@ -83,13 +86,13 @@ def _register_panels() -> None:
     )
 
 
-def _may_edit_catalogue(user: Any) -> bool:
+def _may_edit_catalogue(user: User) -> bool:
     from guanxi.sales.models import may_edit_catalogue
 
     return may_edit_catalogue(user)
 
 
-def _in_sales(user: Any) -> bool:
+def _in_sales(user: User) -> bool:
     from guanxi.core.scopes import effective_scope
 
     return effective_scope(user, "sales", "view") != "none"

@@ -9,7 +9,7 @@ subtree — sales managers and administrators — may change them.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,10 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.models import SoftDeleteRecord
 from guanxi.core.models.records import AuditedQuerySet
 
+if TYPE_CHECKING:
+    from guanxi.core.signed_in import RequestUser
+
 CATALOGUE_EDITOR_SCOPES = frozenset({"department_tree", "all"})
 
 
-def may_edit_catalogue(user: Any) -> bool:
+def may_edit_catalogue(user: RequestUser | None) -> bool:
     """Sales managers and administrators (sales change scope of a subtree or all)."""
     from guanxi.core.scopes import CHANGE, effective_scope
 
@@ -35,7 +38,7 @@ def may_edit_catalogue(user: Any) -> bool:
 class CatalogueQuerySet(AuditedQuerySet):
     """The catalogue's scope rule: read by every signed-in user, changed by catalogue editors."""
 
-    def visible_to(self, user: Any, action: str = "view") -> CatalogueQuerySet:
+    def visible_to(self, user: RequestUser | None, action: str = "view") -> CatalogueQuerySet:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if action == "view":

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
+from guanxi.core.models.org import User
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services import records
 
@@ -56,7 +57,7 @@ def clean_values(values: Mapping[str, Any], writable: Iterable[str]) -> dict[str
 def resolve(
     model: type[SoftDeleteRecord] | type[CatalogueRecord],
     value: Any,
-    user: Any,
+    user: User,
     field: str,
     action: str = VIEW,
 ) -> Any:
@@ -81,7 +82,7 @@ def _is_id(value: Any) -> bool:
     return True
 
 
-def check_owner(actor: Any, owner: Any) -> Any:
+def check_owner(actor: User, owner: User | None) -> User | None:
     """The owner of a new record: the actor, or a user the actor may hand records to."""
     if owner is None or getattr(owner, "pk", None) == getattr(actor, "pk", None):
         return actor if getattr(actor, "pk", None) else None
@@ -90,7 +91,7 @@ def check_owner(actor: Any, owner: Any) -> Any:
     return owner
 
 
-def require_change(user: Any, record: Any) -> None:
+def require_change(user: User, record: Any) -> None:
     from guanxi.core.scopes import can
 
     if not can(user, record, CHANGE):

@@ -184,7 +184,7 @@ def read(
 class _Lookups:
     """Customers, products, users and existing orders loaded once (no query per row)."""
 
-    def __init__(self, actor: Any, table: Table, colmap: imports.ColumnMap) -> None:
+    def __init__(self, actor: User, table: Table, colmap: imports.ColumnMap) -> None:
         index = {f: i for i, f in colmap.fields.items()}
 
         def column(name: str) -> set[str]:
@@ -233,7 +233,7 @@ class _Lookups:
         return found[0] if found else None
 
 
-def _parse(table: Table, colmap: imports.ColumnMap, actor: Any) -> list[_Order]:
+def _parse(table: Table, colmap: imports.ColumnMap, actor: User) -> list[_Order]:
     headers = {f: table.headers[i] for i, f in colmap.fields.items()}
     lookups = _Lookups(actor, table, colmap)
     methods = _method_lookup()
@@ -393,7 +393,7 @@ def import_orders(
     data: bytes,
     *,
     filename: str,
-    actor: Any,
+    actor: User,
     dry_run: bool = False,
     skip_invalid: bool = False,
     mapping: Mapping[str, str] | None = None,
@@ -438,7 +438,7 @@ def import_orders(
     return _with_error_file(result, table)
 
 
-def _write(order: _Order, actor: Any, batch: ImportBatch, result: ImportResult) -> None:
+def _write(order: _Order, actor: User, batch: ImportBatch, result: ImportResult) -> None:
     values: dict[str, Any] = {"order_date": order.order_date, "external_ref": order.number[:64]}
     if not Order.all_objects.filter(number=order.number).exists() and len(order.number) <= 32:
         values["number"] = order.number

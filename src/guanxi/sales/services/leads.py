@@ -85,7 +85,7 @@ def _check_region(values: Mapping[str, Any]) -> None:
 
 
 def create_lead(
-    *, actor: Any, values: Mapping[str, Any], owner: Any = None, batch: Any = None
+    *, actor: User, values: Mapping[str, Any], owner: User | None = None, batch: Any = None
 ) -> Lead:
     cleaned = _clean(values)
     if not cleaned.get("company"):
@@ -95,7 +95,7 @@ def create_lead(
 
 
 def update_lead(
-    lead: Lead, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    lead: Lead, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Lead:
     if lead.status == LeadStatus.CONVERTED:
         raise InvalidInput({"status": [_("A converted lead cannot be changed.")]})
@@ -111,7 +111,7 @@ def update_lead(
 
 
 def disqualify_lead(
-    lead: Lead, *, actor: Any, reason: str, expected_version: int | None = None
+    lead: Lead, *, actor: User, reason: str, expected_version: int | None = None
 ) -> Lead:
     if not (reason or "").strip():
         raise InvalidInput({"disqualify_reason": [_("A disqualified lead needs a reason.")]})
@@ -123,15 +123,15 @@ def disqualify_lead(
     )
 
 
-def delete_lead(lead: Lead, *, actor: Any) -> Lead:
+def delete_lead(lead: Lead, *, actor: User) -> Lead:
     return records.soft_delete(lead, actor=actor)
 
 
-def restore_lead(lead: Lead, *, actor: Any) -> Lead:
+def restore_lead(lead: Lead, *, actor: User) -> Lead:
     return records.restore(lead, actor=actor)
 
 
-def assign_leads(ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Lead]:
+def assign_leads(ids: Iterable[Any], *, actor: User, new_owner: User | None) -> list[Lead]:
     """Bulk assignment to one user: every id visible and changeable, or nothing changes."""
     return opportunities.reassign_by_ids(Lead, ids, actor=actor, new_owner=new_owner)
 
@@ -142,7 +142,7 @@ def team_members(team: Department) -> list[User]:
     return [u for u in users if effective_scope(u, MODULE, CHANGE) != "none"]
 
 
-def assign_round_robin(ids: Iterable[Any], *, actor: Any, team: Department) -> list[Lead]:
+def assign_round_robin(ids: Iterable[Any], *, actor: User, team: Department) -> list[Lead]:
     """Deal the leads out to the team's members in turn, continuing where the last round
     stopped; all or nothing."""
     ids = list(dict.fromkeys(ids))
@@ -175,7 +175,7 @@ def assign_round_robin(ids: Iterable[Any], *, actor: Any, team: Department) -> l
     return done
 
 
-def duplicates_for(lead: Lead, actor: Any) -> list[ExistingRecord]:
+def duplicates_for(lead: Lead, actor: User) -> list[ExistingRecord]:
     """Customers that the lead's company, phone or email already match (查重)."""
     return check_duplicates(actor, name=lead.company, phone=lead.phone, email=lead.email)
 
@@ -183,7 +183,7 @@ def duplicates_for(lead: Lead, actor: Any) -> list[ExistingRecord]:
 def convert_lead(
     lead: Lead,
     *,
-    actor: Any,
+    actor: User,
     existing_customer: Customer | int | None = None,
     create_new_customer: bool = False,
     opportunity: Mapping[str, Any] | None = None,

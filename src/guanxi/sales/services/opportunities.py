@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, NotAllowed, StaleVersion
 from guanxi.core.models import OwnedRecord
+from guanxi.core.models.org import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
@@ -49,7 +50,7 @@ LINE_FIELDS: tuple[str, ...] = ("product", "description", "quantity", "unit_pric
 
 
 def _clean(
-    values: Mapping[str, Any], customer: Customer, actor: Any, fields: Iterable[str]
+    values: Mapping[str, Any], customer: Customer, actor: User, fields: Iterable[str]
 ) -> dict[str, Any]:
     cleaned = clean_values(values, fields)
     if "contact" in cleaned and cleaned["contact"] is not None:
@@ -73,7 +74,7 @@ def _clean(
 
 
 def clean_lines(
-    lines: Iterable[Mapping[str, Any]], actor: Any, price_list: Any = None
+    lines: Iterable[Mapping[str, Any]], actor: User, price_list: Any = None
 ) -> list[dict[str, Any]]:
     """Product lines given as dicts: the product (read through the catalogue scope), quantity,
     unit price (default: the price list's price, else the product's list price), discount %;
@@ -123,10 +124,10 @@ def clean_lines(
 
 def create_opportunity(
     *,
-    actor: Any,
+    actor: User,
     customer: Customer,
     values: Mapping[str, Any],
-    owner: Any = None,
+    owner: User | None = None,
     stage: Stage | None = None,
     lines: Iterable[Mapping[str, Any]] | None = None,
     batch: Any = None,
@@ -189,7 +190,7 @@ def create_opportunity(
 def update_opportunity(
     opportunity: Opportunity,
     *,
-    actor: Any,
+    actor: User,
     expected_version: int | None,
     changes: Mapping[str, Any],
 ) -> Opportunity:
@@ -206,7 +207,7 @@ def update_opportunity(
 def replace_lines(
     opportunity: Opportunity,
     *,
-    actor: Any,
+    actor: User,
     lines: Iterable[Mapping[str, Any]],
     expected_version: int | None,
 ) -> Opportunity:
@@ -231,7 +232,7 @@ def replace_lines(
 def move_stage(
     opportunity: Opportunity,
     *,
-    actor: Any,
+    actor: User,
     stage: Stage,
     expected_version: int | None = None,
     lost_reason: str = "",
@@ -293,23 +294,25 @@ def move_stage(
     return updated
 
 
-def delete_opportunity(opportunity: Opportunity, *, actor: Any) -> Opportunity:
+def delete_opportunity(opportunity: Opportunity, *, actor: User) -> Opportunity:
     if opportunity.orders.exclude(status="cancelled").exists():
         raise InvalidInput({"opportunity": [_("This opportunity has orders.")]})
     return records.soft_delete(opportunity, actor=actor)
 
 
-def restore_opportunity(opportunity: Opportunity, *, actor: Any) -> Opportunity:
+def restore_opportunity(opportunity: Opportunity, *, actor: User) -> Opportunity:
     return records.restore(opportunity, actor=actor)
 
 
-def reassign_opportunities(ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Opportunity]:
+def reassign_opportunities(
+    ids: Iterable[Any], *, actor: User, new_owner: User | None
+) -> list[Opportunity]:
     """Hand opportunities over, all or nothing (every id visible and changeable)."""
     return reassign_by_ids(Opportunity, ids, actor=actor, new_owner=new_owner)
 
 
 def reassign_by_ids(
-    model: type[OwnedRecord], ids: Iterable[Any], *, actor: Any, new_owner: Any
+    model: type[OwnedRecord], ids: Iterable[Any], *, actor: User, new_owner: User | None
 ) -> list[Any]:
     ids = list(dict.fromkeys(ids))
     found = list(model.objects.visible_to(actor).filter(pk__in=ids))

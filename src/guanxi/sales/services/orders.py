@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, StaleVersion
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.models import Status as CustomerStatus
@@ -75,11 +76,11 @@ def _check_number_free(number: str) -> None:
 
 def create_order(
     *,
-    actor: Any,
+    actor: User,
     customer: Customer | None = None,
     values: Mapping[str, Any],
     lines: Iterable[Mapping[str, Any]] | None = None,
-    owner: Any = None,
+    owner: User | None = None,
     opportunity: Opportunity | None = None,
     batch: Any = None,
     price_list: Any = None,
@@ -130,7 +131,7 @@ def create_order(
 
 
 def update_order(
-    order: Order, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    order: Order, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Order:
     if order.status == OrderStatus.CANCELLED:
         raise InvalidInput({"status": [_("A cancelled order cannot be changed.")]})
@@ -160,7 +161,7 @@ def paid_total(order: Order) -> Decimal:
 def replace_lines(
     order: Order,
     *,
-    actor: Any,
+    actor: User,
     lines: Iterable[Mapping[str, Any]],
     expected_version: int | None,
     price_list: Any = None,
@@ -196,7 +197,7 @@ def recomputed_total(order: Order) -> Decimal:
 
 
 def confirm_order(
-    order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
+    order: Order, *, actor: User, expected_version: int | None = None, on: Any = None
 ) -> Order:
     """Draft → confirmed. The customer becomes current (现有) and dealt (已成交) with its first
     confirmed order."""
@@ -218,7 +219,7 @@ def confirm_order(
     return confirmed
 
 
-def mark_customer_dealt(customer: Customer, *, actor: Any, on: Any = None) -> None:
+def mark_customer_dealt(customer: Customer, *, actor: User, on: Any = None) -> None:
     """Status current (现有) on a confirmed order. It is a consequence of the order, so it is
     written even when the actor may not edit the customer (audited under the actor's name)."""
     changes: dict[str, Any] = {}
@@ -243,7 +244,7 @@ def deal_date(customer: Customer) -> Any:
 
 
 def mark_customer_terminated(
-    customer: Customer, *, actor: Any, expected_version: int | None = None
+    customer: Customer, *, actor: User, expected_version: int | None = None
 ) -> Customer:
     """End the cooperation (已终止合作): a change of the customer, in the actor's scope."""
     return records.update_record(
@@ -255,7 +256,7 @@ def mark_customer_terminated(
 
 
 def deliver_order(
-    order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
+    order: Order, *, actor: User, expected_version: int | None = None, on: Any = None
 ) -> Order:
     with transaction.atomic():
         current = _lock(order, expected_version)
@@ -270,7 +271,7 @@ def deliver_order(
 
 
 def cancel_order(
-    order: Order, *, actor: Any, reason: str, expected_version: int | None = None
+    order: Order, *, actor: User, reason: str, expected_version: int | None = None
 ) -> Order:
     """Cancel, keeping the order, its lines and plan as history; payments must be reversed first."""
     if not (reason or "").strip():
@@ -295,14 +296,14 @@ def cancel_order(
         )
 
 
-def delete_order(order: Order, *, actor: Any) -> Order:
+def delete_order(order: Order, *, actor: User) -> Order:
     """Only a draft goes to the recycle bin; a confirmed order is cancelled instead."""
     if order.status != OrderStatus.DRAFT:
         raise InvalidInput({"status": [_("Only a draft order can be deleted; cancel it instead.")]})
     return records.soft_delete(order, actor=actor)
 
 
-def restore_order(order: Order, *, actor: Any) -> Order:
+def restore_order(order: Order, *, actor: User) -> Order:
     with transaction.atomic():
         if Order.objects.filter(number=order.number).exclude(pk=order.pk).exists():
             raise InvalidInput({"number": [_("An order with this number already exists.")]})
@@ -321,7 +322,7 @@ def _instalment_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def add_instalment(order: Order, *, actor: Any, values: Mapping[str, Any]) -> Instalment:
+def add_instalment(order: Order, *, actor: User, values: Mapping[str, Any]) -> Instalment:
     """Add an instalment; the plan may not add up to more than the order."""
     cleaned = _instalment_values(values)
     for name in ("due_date", "amount"):
@@ -348,7 +349,7 @@ def add_instalment(order: Order, *, actor: Any, values: Mapping[str, Any]) -> In
 
 
 def update_instalment(
-    instalment: Instalment, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    instalment: Instalment, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Instalment:
     cleaned = _instalment_values(changes)
     with transaction.atomic():
@@ -368,7 +369,7 @@ def update_instalment(
         return updated
 
 
-def delete_instalment(instalment: Instalment, *, actor: Any) -> Instalment:
+def delete_instalment(instalment: Instalment, *, actor: User) -> Instalment:
     if instalment.payments.filter(status=PaymentStatus.VALID).exists():
         raise InvalidInput({"instalment": [_("Payments were recorded against this instalment.")]})
     return records.soft_delete(instalment, actor=actor)

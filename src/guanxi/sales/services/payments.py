@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.sales.models import REVENUE_STATUSES, Instalment, Order, Payment, PaymentStatus
 from guanxi.sales.services.common import check_owner, clean_values, to_money
@@ -37,7 +38,12 @@ def unplanned_paid(order: Order) -> Decimal:
 
 
 def record_payment(
-    *, actor: Any, order: Order, values: Mapping[str, Any], owner: Any = None, batch: Any = None
+    *,
+    actor: User,
+    order: Order,
+    values: Mapping[str, Any],
+    owner: User | None = None,
+    batch: Any = None,
 ) -> Payment:
     """Record money received. Against an instalment it may not exceed what is still open on
     that instalment; against the order itself, what is open outside the payment plan."""
@@ -103,7 +109,7 @@ def record_payment(
     return payment
 
 
-def _set_paid(instalment: Instalment, paid: Decimal, actor: Any, batch: Any = None) -> None:
+def _set_paid(instalment: Instalment, paid: Decimal, actor: User, batch: Any = None) -> None:
     updated = records.update_record(
         instalment, actor=actor, expected_version=None, changes={"paid_amount": paid}, batch=batch
     )
@@ -111,7 +117,7 @@ def _set_paid(instalment: Instalment, paid: Decimal, actor: Any, batch: Any = No
 
 
 def reverse_payment(
-    payment: Payment, *, actor: Any, reason: str, expected_version: int | None = None
+    payment: Payment, *, actor: User, reason: str, expected_version: int | None = None
 ) -> Payment:
     """Mark a payment reversed (冲销): it stays in the history, stops counting, and its
     instalment is open again by that amount."""
@@ -139,7 +145,7 @@ def reverse_payment(
 
 
 def update_payment(
-    payment: Payment, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    payment: Payment, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Payment:
     """Only the descriptive fields change; a wrong amount is reversed and recorded again."""
     cleaned = clean_values(changes, ("method", "reference", "notes", "received_on"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models import AuditEvent, Department
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.core.services.audit import record_event
 from guanxi.sales.models import Pipeline, Stage, StageKind
@@ -53,7 +54,7 @@ def install_default_pipeline() -> Pipeline:
     return pipeline
 
 
-def pipeline_for(owner: Any) -> Pipeline:
+def pipeline_for(owner: User | None) -> Pipeline:
     """The pipeline of the owner's department: the one naming the nearest department up the
     tree, else the default pipeline."""
     department = getattr(owner, "department", None)
@@ -87,7 +88,7 @@ def first_open_stage(pipeline: Pipeline) -> Stage:
 
 def create_pipeline(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     stages: Iterable[Mapping[str, Any]],
     departments: Iterable[Department] = (),
@@ -123,7 +124,7 @@ def create_pipeline(
     return pipeline
 
 
-def set_departments(pipeline: Pipeline, *, actor: Any, departments: Iterable[Department]) -> None:
+def set_departments(pipeline: Pipeline, *, actor: User, departments: Iterable[Department]) -> None:
     """The departments that use this pipeline (audited as one change)."""
     require_catalogue_editor(actor)
     before = sorted(pipeline.departments.values_list("pk", flat=True))
@@ -141,7 +142,7 @@ def set_departments(pipeline: Pipeline, *, actor: Any, departments: Iterable[Dep
 
 
 def update_stage(
-    stage: Stage, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    stage: Stage, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Stage:
     """Rename a stage, change its probability or position (its kind stays)."""
     require_catalogue_editor(actor)

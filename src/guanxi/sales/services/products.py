@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import InvalidInput, NotAllowed
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.sales.models import (
     PriceList,
@@ -33,12 +34,12 @@ PRODUCT_FIELDS: tuple[str, ...] = (
 CATEGORY_FIELDS: tuple[str, ...] = ("name", "name_en")
 
 
-def require_catalogue_editor(actor: Any) -> None:
+def require_catalogue_editor(actor: User) -> None:
     if not may_edit_catalogue(actor):
         raise NotAllowed(_("Only sales managers and administrators change the catalogue."))
 
 
-def _product_values(values: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+def _product_values(values: Mapping[str, Any], actor: User) -> dict[str, Any]:
     cleaned = clean_values(values, PRODUCT_FIELDS)
     if "category" in cleaned:
         cleaned["category"] = resolve(ProductCategory, cleaned["category"], actor, "category")
@@ -58,7 +59,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
         raise InvalidInput({"code": [_("A product with this code already exists.")]})
 
 
-def create_product(*, actor: Any, values: Mapping[str, Any]) -> Product:
+def create_product(*, actor: User, values: Mapping[str, Any]) -> Product:
     require_catalogue_editor(actor)
     cleaned = _product_values(values, actor)
     for name in ("code", "name"):
@@ -70,7 +71,7 @@ def create_product(*, actor: Any, values: Mapping[str, Any]) -> Product:
 
 
 def update_product(
-    product: Product, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    product: Product, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Product:
     require_catalogue_editor(actor)
     cleaned = _product_values(changes, actor)
@@ -81,20 +82,20 @@ def update_product(
     )
 
 
-def delete_product(product: Product, *, actor: Any) -> Product:
+def delete_product(product: Product, *, actor: User) -> Product:
     """To the recycle bin; order lines keep pointing at it (their history stays readable)."""
     require_catalogue_editor(actor)
     return records.soft_delete(product, actor=actor)
 
 
-def restore_product(product: Product, *, actor: Any) -> Product:
+def restore_product(product: Product, *, actor: User) -> Product:
     require_catalogue_editor(actor)
     with transaction.atomic():
         _check_code_free(product.code, exclude_pk=product.pk)
         return records.restore(product, actor=actor)
 
 
-def create_category(*, actor: Any, values: Mapping[str, Any]) -> ProductCategory:
+def create_category(*, actor: User, values: Mapping[str, Any]) -> ProductCategory:
     require_catalogue_editor(actor)
     cleaned = clean_values(values, CATEGORY_FIELDS)
     if not cleaned.get("name"):
@@ -107,7 +108,7 @@ def create_category(*, actor: Any, values: Mapping[str, Any]) -> ProductCategory
 def update_category(
     category: ProductCategory,
     *,
-    actor: Any,
+    actor: User,
     expected_version: int | None,
     changes: Mapping[str, Any],
 ) -> ProductCategory:
@@ -127,7 +128,7 @@ def search(queryset: Any, term: str) -> Any:
     )
 
 
-def create_price_list(*, actor: Any, values: Mapping[str, Any]) -> PriceList:
+def create_price_list(*, actor: User, values: Mapping[str, Any]) -> PriceList:
     require_catalogue_editor(actor)
     cleaned = clean_values(values, ("name", "active", "notes"))
     if not cleaned.get("name"):
@@ -137,7 +138,7 @@ def create_price_list(*, actor: Any, values: Mapping[str, Any]) -> PriceList:
     return records.create_record(PriceList, actor=actor, values=cleaned)
 
 
-def set_price(*, actor: Any, price_list: PriceList, product: Product, price: Any) -> PriceListItem:
+def set_price(*, actor: User, price_list: PriceList, product: Product, price: Any) -> PriceListItem:
     """Put ``product`` on ``price_list`` at ``price`` (or change its price there)."""
     require_catalogue_editor(actor)
     amount = to_money(price, "price")

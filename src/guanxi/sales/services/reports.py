@@ -105,7 +105,7 @@ def period(params: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
     return bounds[0], bounds[1]
 
 
-def run(name: str, user: Any, params: Mapping[str, Any]) -> Report:
+def run(name: str, user: User, params: Mapping[str, Any]) -> Report:
     """Run report ``name`` for ``user`` with the query ``params`` (an allow-list)."""
     spec = REPORTS.get(name)
     if spec is None:
@@ -139,13 +139,13 @@ def json_cell(value: Any) -> Any:
 # ---------------------------------------------------------------- scoped querysets
 
 
-def revenue_orders(user: Any, start: dt.date, end: dt.date) -> QuerySet:
+def revenue_orders(user: User, start: dt.date, end: dt.date) -> QuerySet:
     return Order.objects.visible_to(user).filter(
         status__in=REVENUE_STATUSES, order_date__gte=start, order_date__lte=end
     )
 
 
-def revenue_lines(user: Any, start: dt.date, end: dt.date) -> QuerySet:
+def revenue_lines(user: User, start: dt.date, end: dt.date) -> QuerySet:
     """The lines of the viewer's revenue orders (the order's scope, via the subquery)."""
     return OrderLine.objects.filter(order__in=revenue_orders(user, start, end).values("pk"))
 
@@ -187,7 +187,7 @@ def _month(value: dt.date) -> str:
     gettext_lazy("Revenue by month"),
     gettext_lazy("Confirmed and delivered orders by order date; cancelled orders never count."),
 )
-def revenue_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_period(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
         revenue_orders(user, start, end)
         .annotate(month=TruncMonth("order_date"))
@@ -202,7 +202,7 @@ def revenue_by_period(user: Any, start: dt.date, end: dt.date, options: dict) ->
     )
 
 
-def _revenue_by(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict[str, Any]]:
+def _revenue_by(user: User, start: dt.date, end: dt.date, key: str) -> list[dict[str, Any]]:
     return list(
         revenue_orders(user, start, end)
         .values(key)
@@ -216,7 +216,7 @@ def _revenue_by(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict[
     gettext_lazy("Revenue by sales rep"),
     gettext_lazy("Confirmed and delivered orders by order date, by the order's owner."),
 )
-def revenue_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_rep(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _revenue_by(user, start, end, "owner")
     names = _user_names(r["owner"] for r in rows)
     return (
@@ -231,7 +231,7 @@ def revenue_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> An
     gettext_lazy("Revenue by team"),
     gettext_lazy("Confirmed and delivered orders by order date, by the owner's department."),
 )
-def revenue_by_team(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_team(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _revenue_by(user, start, end, "department")
     names = _names(Department, (r["department"] for r in rows))
     return (
@@ -246,7 +246,7 @@ def revenue_by_team(user: Any, start: dt.date, end: dt.date, options: dict) -> A
     gettext_lazy("Revenue by region"),
     gettext_lazy("Confirmed and delivered orders by order date, by the customer's province."),
 )
-def revenue_by_region(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_region(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     from guanxi.customers import reference
 
     rows = _revenue_by(user, start, end, "customer__province")
@@ -264,7 +264,7 @@ def revenue_by_region(user: Any, start: dt.date, end: dt.date, options: dict) ->
     )
 
 
-def _line_totals(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict[str, Any]]:
+def _line_totals(user: User, start: dt.date, end: dt.date, key: str) -> list[dict[str, Any]]:
     return list(
         revenue_lines(user, start, end)
         .values(key)
@@ -281,7 +281,7 @@ def _line_totals(user: Any, start: dt.date, end: dt.date, key: str) -> list[dict
         "profit = line amount − quantity × cost."
     ),
 )
-def revenue_by_product(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_product(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _line_totals(user, start, end, "product")
     found = Product.all_objects.in_bulk({r["product"] for r in rows})
     out = []
@@ -298,7 +298,7 @@ def revenue_by_product(user: Any, start: dt.date, end: dt.date, options: dict) -
     gettext_lazy("Revenue by product category"),
     gettext_lazy("Order lines of confirmed and delivered orders by order date."),
 )
-def revenue_by_category(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def revenue_by_category(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _line_totals(user, start, end, "product__category")
     names = {
         c.pk: c.name
@@ -323,7 +323,7 @@ def revenue_by_category(user: Any, start: dt.date, end: dt.date, options: dict) 
     gettext_lazy("Receipts (回款) by month"),
     gettext_lazy("Valid payments by the date received; reversed payments excluded."),
 )
-def receipts_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def receipts_by_period(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
         Payment.objects.visible_to(user)
         .filter(status=PaymentStatus.VALID, received_on__gte=start, received_on__lte=end)
@@ -344,7 +344,7 @@ def receipts_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -
     gettext_lazy("Top customers"),
     gettext_lazy("Customers by revenue from confirmed and delivered orders in the period."),
 )
-def top_customers(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def top_customers(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
         revenue_orders(user, start, end)
         .values("customer", "customer__name")
@@ -361,7 +361,7 @@ def top_customers(user: Any, start: dt.date, end: dt.date, options: dict) -> Any
 # ---------------------------------------------------------------- pipeline
 
 
-def _open(user: Any) -> QuerySet:
+def _open(user: User) -> QuerySet:
     return Opportunity.objects.visible_to(user).filter(outcome=StageKind.OPEN)
 
 
@@ -372,7 +372,7 @@ def _open(user: Any) -> QuerySet:
         "Open opportunities now, by stage; weighted amount = amount × the stage's win probability."
     ),
 )
-def pipeline_by_stage(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def pipeline_by_stage(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = _open(user).values("stage").annotate(n=Count("pk"), amount=Sum("amount"))
     stages = Stage.all_objects.select_related("pipeline").in_bulk({r["stage"] for r in rows})
     ordered = sorted(
@@ -393,7 +393,7 @@ def pipeline_by_stage(user: Any, start: dt.date, end: dt.date, options: dict) ->
         "Open opportunities by expected close month: amount and amount × stage probability."
     ),
 )
-def forecast(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def forecast(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     rows = (
         _open(user)
         .filter(expected_close_date__isnull=False)
@@ -414,7 +414,7 @@ def forecast(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
     )
 
 
-def _closed(user: Any, start: dt.date, end: dt.date) -> QuerySet:
+def _closed(user: User, start: dt.date, end: dt.date) -> QuerySet:
     return Opportunity.objects.visible_to(user).filter(
         outcome__in=[StageKind.WON, StageKind.LOST], closed_on__gte=start, closed_on__lte=end
     )
@@ -432,7 +432,7 @@ def _win_rows(groups: dict[Any, dict[str, Any]], label: Callable[[Any], str]) ->
     return out
 
 
-def _win_groups(user: Any, start: dt.date, end: dt.date, key: str) -> dict[Any, dict[str, Any]]:
+def _win_groups(user: User, start: dt.date, end: dt.date, key: str) -> dict[Any, dict[str, Any]]:
     groups: dict[Any, dict[str, Any]] = {}
     rows = _closed(user, start, end).values_list(key, "outcome", "opened_on", "closed_on")
     for group, outcome, opened, closed in rows.order_by(key):
@@ -461,7 +461,7 @@ WIN_COLUMNS = (
         "sales cycle = days from opening to winning."
     ),
 )
-def win_rate_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def win_rate_by_rep(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     groups = _win_groups(user, start, end, "owner")
     names = _user_names(groups)
     return (
@@ -479,7 +479,7 @@ def win_rate_by_rep(user: Any, start: dt.date, end: dt.date, options: dict) -> A
         "sales cycle = days from opening to winning."
     ),
 )
-def win_rate_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def win_rate_by_period(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     groups: dict[str, dict[str, Any]] = {}
     for outcome, opened, closed in _closed(user, start, end).values_list(
         "outcome", "opened_on", "closed_on"
@@ -502,7 +502,7 @@ def win_rate_by_period(user: Any, start: dt.date, end: dt.date, options: dict) -
         "that opportunity won (so far)."
     ),
 )
-def funnel(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def funnel(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     leads = Lead.objects.visible_to(user).filter(
         created_at__date__gte=start, created_at__date__lte=end
     )
@@ -531,7 +531,7 @@ def funnel(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
         "falls in the period; revenue from the others is returning."
     ),
 )
-def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def new_vs_returning(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     visible = Order.objects.visible_to(user).filter(status__in=REVENUE_STATUSES)
     in_period = visible.filter(order_date__gte=start, order_date__lte=end)
     first = dict(
@@ -567,7 +567,7 @@ def new_vs_returning(user: Any, start: dt.date, end: dt.date, options: dict) -> 
         "over the stays that ended in the period."
     ),
 )
-def stage_durations(user: Any, start: dt.date, end: dt.date, options: dict) -> Any:
+def stage_durations(user: User, start: dt.date, end: dt.date, options: dict) -> Any:
     stays = StageHistory.objects.filter(
         opportunity__in=Opportunity.objects.visible_to(user).values("pk"),
         left_at__date__gte=start,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput
+from guanxi.core.models.org import User
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.services import activities as activity_services
@@ -33,7 +34,7 @@ WRITABLE_FIELDS: tuple[str, ...] = (
 )
 
 
-def _clean(values: Mapping[str, Any], actor: Any, current: Task | None = None) -> dict[str, Any]:
+def _clean(values: Mapping[str, Any], actor: User, current: Task | None = None) -> dict[str, Any]:
     cleaned = clean_values(values, WRITABLE_FIELDS)
     for name, model in (("customer", Customer), ("lead", Lead), ("opportunity", Opportunity)):
         if name in cleaned:
@@ -60,7 +61,7 @@ def _clean(values: Mapping[str, Any], actor: Any, current: Task | None = None) -
     return cleaned
 
 
-def create_task(*, actor: Any, values: Mapping[str, Any], owner: Any = None) -> Task:
+def create_task(*, actor: User, values: Mapping[str, Any], owner: User | None = None) -> Task:
     cleaned = _clean(values, actor)
     if not cleaned.get("subject"):
         raise InvalidInput({"subject": [_("This field is required.")]})
@@ -71,7 +72,7 @@ def create_task(*, actor: Any, values: Mapping[str, Any], owner: Any = None) -> 
 
 
 def update_task(
-    task: Task, *, actor: Any, expected_version: int | None, changes: Mapping[str, Any]
+    task: Task, *, actor: User, expected_version: int | None, changes: Mapping[str, Any]
 ) -> Task:
     cleaned = _clean(changes, actor, task)
     return records.update_record(
@@ -80,7 +81,7 @@ def update_task(
 
 
 def complete_task(
-    task: Task, *, actor: Any, expected_version: int | None = None, activity: Any = None
+    task: Task, *, actor: User, expected_version: int | None = None, activity: Any = None
 ) -> Task:
     changes: dict[str, Any] = {"status": TaskStatus.DONE, "done_at": clock.now()}
     if activity is not None:
@@ -90,7 +91,7 @@ def complete_task(
     )
 
 
-def cancel_task(task: Task, *, actor: Any, expected_version: int | None = None) -> Task:
+def cancel_task(task: Task, *, actor: User, expected_version: int | None = None) -> Task:
     return records.update_record(
         task,
         actor=actor,
@@ -99,7 +100,7 @@ def cancel_task(task: Task, *, actor: Any, expected_version: int | None = None) 
     )
 
 
-def reopen_task(task: Task, *, actor: Any, expected_version: int | None = None) -> Task:
+def reopen_task(task: Task, *, actor: User, expected_version: int | None = None) -> Task:
     return records.update_record(
         task,
         actor=actor,
@@ -109,7 +110,7 @@ def reopen_task(task: Task, *, actor: Any, expected_version: int | None = None) 
 
 
 def log_activity(
-    task: Task, *, actor: Any, values: Mapping[str, Any], expected_version: int | None = None
+    task: Task, *, actor: User, values: Mapping[str, Any], expected_version: int | None = None
 ) -> Task:
     """Record what happened (a call, a visit ...) on the task's customer and complete the task."""
     if task.status == TaskStatus.DONE:
@@ -137,11 +138,11 @@ def log_activity(
         )
 
 
-def delete_task(task: Task, *, actor: Any) -> Task:
+def delete_task(task: Task, *, actor: User) -> Task:
     return records.soft_delete(task, actor=actor)
 
 
-def restore_task(task: Task, *, actor: Any) -> Task:
+def restore_task(task: Task, *, actor: User) -> Task:
     return records.restore(task, actor=actor)
 
 

@@ -29,7 +29,7 @@ class LeadRestore(generic.ObjectRestoreView):
     url_prefix = "sales:lead"
 
     def restore(self, obj: Any) -> None:
-        leads.restore_lead(obj, actor=self.request.user)
+        leads.restore_lead(obj, actor=self.actor)
 
 
 class OpportunityBin(generic.RecycleBinView):
@@ -42,7 +42,7 @@ class OpportunityRestore(generic.ObjectRestoreView):
     url_prefix = "sales:opportunity"
 
     def restore(self, obj: Any) -> None:
-        opportunities.restore_opportunity(obj, actor=self.request.user)
+        opportunities.restore_opportunity(obj, actor=self.actor)
 
 
 class TaskBin(generic.RecycleBinView):
@@ -55,7 +55,7 @@ class TaskRestore(generic.ObjectRestoreView):
     url_prefix = "sales:task"
 
     def restore(self, obj: Any) -> None:
-        tasks.restore_task(obj, actor=self.request.user)
+        tasks.restore_task(obj, actor=self.actor)
 
 
 class OrderBin(generic.RecycleBinView):
@@ -68,4 +68,4 @@ class OrderRestore(generic.ObjectRestoreView):
     url_prefix = "sales:order"
 
     def restore(self, obj: Any) -> None:
-        orders.restore_order(obj, actor=self.request.user)
+        orders.restore_order(obj, actor=self.actor)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput
 from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales import forms
 from guanxi.sales.services import (
     importing,
@@ -18,7 +19,8 @@ from guanxi.sales.services import (
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    if effective_scope(request.user, "sales", CHANGE) == "none":
+    actor = signed_in_user(request)
+    if effective_scope(actor, "sales", CHANGE) == "none":
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -28,7 +30,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             result = importing.import_orders(
                 upload.read(),
                 filename=upload.name,
-                actor=request.user,
+                actor=actor,
                 dry_run=form.cleaned_data["dry_run"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
             )
@@ -50,11 +52,9 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The error file of one of the user's own order-import batches."""
-    from guanxi.core.models import ImportBatch, User
+    from guanxi.core.models import ImportBatch
 
-    user = request.user
-    assert isinstance(user, User)  # login_required
-    batch = ImportBatch.objects.filter(pk=pk, actor=user, kind="orders").first()
+    batch = ImportBatch.objects.filter(pk=pk, actor=signed_in_user(request), kind="orders").first()
     if batch is None or fmt not in exports.CONTENT_TYPES:
         raise Http404
     return exports.file_response(

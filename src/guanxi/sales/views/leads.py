@@ -17,6 +17,7 @@ from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE, effective_scope
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views import generic
 from guanxi.sales import filters, forms
 from guanxi.sales.models import (
@@ -75,8 +76,8 @@ class LeadList(generic.ObjectListView):
     def extra_context(self) -> dict[str, Any]:
         return {
             "statuses": LeadStatus.choices,
-            "assign_form": forms.AssignForm(user=self.request.user),
-            "can_change": effective_scope(self.request.user, "sales", CHANGE) != "none",
+            "assign_form": forms.AssignForm(user=self.actor),
+            "can_change": effective_scope(self.actor, "sales", CHANGE) != "none",
         }
 
 
@@ -88,7 +89,7 @@ class LeadDetail(generic.ObjectDetailView):
     def extra_context(self, obj: Any) -> dict[str, Any]:
         return {
             "history": history(obj)[:50],
-            "tasks": Task.objects.visible_to(self.request.user)
+            "tasks": Task.objects.visible_to(self.actor)
             .filter(lead=obj)
             .select_related("owner")[:20],
         }
@@ -102,11 +103,11 @@ class LeadEdit(SalesEdit):
     def create(self, form: Any) -> Lead:
         owner_id = form.cleaned_data.get("owner")
         owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id else None
-        return leads.create_lead(actor=self.request.user, values=form.values(), owner=owner)
+        return leads.create_lead(actor=self.actor, values=form.values(), owner=owner)
 
     def update(self, obj: Any, form: Any, version: int) -> Lead:
         return leads.update_lead(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
 
@@ -115,7 +116,7 @@ class LeadDelete(generic.ObjectDeleteView):
     url_prefix = "sales:lead"
 
     def delete(self, obj: Any) -> None:
-        leads.delete_lead(obj, actor=self.request.user)
+        leads.delete_lead(obj, actor=self.actor)
 
 
 class LeadAssign(generic.BulkActionView):
@@ -125,17 +126,17 @@ class LeadAssign(generic.BulkActionView):
     url_prefix = "sales:lead"
 
     def run(self, ids: list[int]) -> str:
-        form = forms.AssignForm(self.request.POST, user=self.request.user)
+        form = forms.AssignForm(self.request.POST, user=self.actor)
         if not form.is_valid():
             raise InvalidInput({"owner": [_("Choose the new owner or a team.")]})
         team = form.cleaned_data.get("team")
         if team is not None:
-            done = leads.assign_round_robin(ids, actor=self.request.user, team=team)
+            done = leads.assign_round_robin(ids, actor=self.actor, team=team)
             return _("%(n)s leads dealt out within %(team)s.") % {"n": len(done), "team": team}
         owner = User.objects.filter(pk=form.cleaned_data.get("owner") or 0, is_active=True).first()
         if owner is None:
             raise InvalidInput({"owner": [_("Choose the new owner or a team.")]})
-        done = leads.assign_leads(ids, actor=self.request.user, new_owner=owner)
+        done = leads.assign_leads(ids, actor=self.actor, new_owner=owner)
         return _("%(n)s leads handed over to %(owner)s.") % {"n": len(done), "owner": owner}
 
 
@@ -144,14 +145,15 @@ class LeadAssign(generic.BulkActionView):
 def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Convert a qualified lead: shows the duplicate check (查重) and offers to attach to an
     existing customer the user may change, or to create a new one."""
-    lead = get_visible(Lead, pk, request.user, CHANGE)
-    found = leads.duplicates_for(lead, request.user)
+    actor = signed_in_user(request)
+    lead = get_visible(Lead, pk, actor, CHANGE)
+    found = leads.duplicates_for(lead, actor)
     if request.method == "POST":
         choice = request.POST.get("customer", "")
         try:
             converted = leads.convert_lead(
                 lead,
-                actor=request.user,
+                actor=actor,
                 existing_customer=int(choice) if choice.isdigit() else None,
                 create_new_customer=choice == "new",
                 opportunity={"name": request.POST.get("opportunity_name") or lead.company},

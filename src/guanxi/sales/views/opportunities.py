@@ -20,6 +20,7 @@ from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views import generic
 from guanxi.sales import filters, forms
 from guanxi.sales.models import (
@@ -97,8 +98,8 @@ class OpportunityDetail(generic.ObjectDetailView):
                 "stage", "moved_by"
             ),
             "stages": pipelines.stages_of(obj.pipeline),
-            "tasks": Task.objects.visible_to(self.request.user).filter(opportunity=obj)[:20],
-            "orders": Order.objects.visible_to(self.request.user).filter(opportunity=obj),
+            "tasks": Task.objects.visible_to(self.actor).filter(opportunity=obj)[:20],
+            "orders": Order.objects.visible_to(self.actor).filter(opportunity=obj),
             "history": history(obj)[:50],
             "products": forms.product_choices(),
             "line_rows": range(forms.LINE_ROWS),
@@ -116,7 +117,7 @@ class OpportunityEdit(SalesEdit):
         initial = {}
         if obj is None and self.request.GET.get("customer", "").isdigit():
             initial["customer"] = int(self.request.GET["customer"])
-        return self.form_class(data, instance=obj, user=self.request.user, initial=initial)
+        return self.form_class(data, instance=obj, user=self.actor, initial=initial)
 
     def render_form(self, form: Any, obj: Any, status: int = 200, **extra: Any) -> HttpResponse:
         if obj is None:
@@ -128,7 +129,7 @@ class OpportunityEdit(SalesEdit):
         owner_id = form.cleaned_data.get("owner")
         owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id else None
         return opportunities.create_opportunity(
-            actor=self.request.user,
+            actor=self.actor,
             customer=form.cleaned_data["customer"],
             values=form.values(),
             owner=owner,
@@ -140,7 +141,7 @@ class OpportunityEdit(SalesEdit):
         if obj.lines.exists():
             values.pop("amount", None)
         return opportunities.update_opportunity(
-            obj, actor=self.request.user, expected_version=version, changes=values
+            obj, actor=self.actor, expected_version=version, changes=values
         )
 
 
@@ -149,7 +150,7 @@ class OpportunityDelete(generic.ObjectDeleteView):
     url_prefix = "sales:opportunity"
 
     def delete(self, obj: Any) -> None:
-        opportunities.delete_opportunity(obj, actor=self.request.user)
+        opportunities.delete_opportunity(obj, actor=self.actor)
 
 
 @login_required
@@ -158,7 +159,8 @@ class OpportunityDelete(generic.ObjectDeleteView):
 def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a card (the board's drag or keyboard move, or the detail page's stage buttons).
     htmx/fetch callers get JSON; a plain form post is redirected back."""
-    opportunity = get_visible(Opportunity, pk, request.user, CHANGE)
+    actor = signed_in_user(request)
+    opportunity = get_visible(Opportunity, pk, actor, CHANGE)
     form = forms.StageMoveForm(request.POST)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if not form.is_valid():
@@ -168,7 +170,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = opportunities.move_stage(
             opportunity,
-            actor=request.user,
+            actor=actor,
             stage=form.cleaned_data["stage"],
             expected_version=form.cleaned_data.get("version"),
             lost_reason=form.cleaned_data.get("lost_reason", ""),
@@ -209,11 +211,12 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @generic.as_http_errors
 def opportunity_lines(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = get_visible(Opportunity, pk, request.user, CHANGE)
+    actor = signed_in_user(request)
+    opportunity = get_visible(Opportunity, pk, actor, CHANGE)
     try:
         opportunities.replace_lines(
             opportunity,
-            actor=request.user,
+            actor=actor,
             lines=forms.parse_lines(request.POST),
             expected_version=int(request.POST.get("version") or 0) or None,
         )
@@ -231,15 +234,16 @@ def board(request: HttpRequest) -> HttpResponse:
     A card moves by drag and drop, or by keyboard (focus a card, ← / → move it one stage);
     ``static/sales/board.js`` posts the move and reverts the card if it is refused.
     """
+    actor = signed_in_user(request)
     pipeline_id = request.GET.get("pipeline", "")
-    visible_pipelines = list(pipelines.Pipeline.objects.visible_to(request.user))
+    visible_pipelines = list(pipelines.Pipeline.objects.visible_to(actor))
     pipeline = next(
         (p for p in visible_pipelines if str(p.pk) == pipeline_id), None
-    ) or pipelines.pipeline_for(request.user)
+    ) or pipelines.pipeline_for(actor)
     stages = pipelines.stages_of(pipeline)
     closed_since = clock.today() - dt.timedelta(days=30)
     cards = (
-        Opportunity.objects.visible_to(request.user)
+        Opportunity.objects.visible_to(actor)
         .filter(pipeline=pipeline)
         .exclude(~Q(outcome=StageKind.OPEN), closed_on__lt=closed_since)
         .select_related("customer", "owner", "stage")

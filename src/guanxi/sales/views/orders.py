@@ -18,6 +18,7 @@ from guanxi.core.errors import InvalidInput, StaleVersion
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views import generic
 from guanxi.sales import filters, forms
 from guanxi.sales.models import (
@@ -92,7 +93,7 @@ class OrderDetail(generic.ObjectDetailView):
         return {
             "lines": obj.lines.select_related("product"),
             "instalments": [(i, InstalmentStatus(i.status_on(today)).label) for i in instalments],
-            "payments": Payment.objects.visible_to(self.request.user)
+            "payments": Payment.objects.visible_to(self.actor)
             .filter(order=obj)
             .select_related("owner"),
             "paid": paid,
@@ -119,7 +120,7 @@ class OrderEdit(SalesEdit):
         initial: dict[str, Any] = {"order_date": clock.today()} if obj is None else {}
         if obj is None and self.request.GET.get("customer", "").isdigit():
             initial["customer"] = int(self.request.GET["customer"])
-        return self.form_class(data, instance=obj, user=self.request.user, initial=initial)
+        return self.form_class(data, instance=obj, user=self.actor, initial=initial)
 
     def render_form(self, form: Any, obj: Any, status: int = 200, **extra: Any) -> HttpResponse:
         if obj is None:
@@ -134,10 +135,10 @@ class OrderEdit(SalesEdit):
     def post(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         opportunity_id = request.POST.get("opportunity", "")
         if pk is None and opportunity_id.isdigit():
-            opportunity = get_visible(Opportunity, opportunity_id, request.user)
+            opportunity = get_visible(Opportunity, opportunity_id, self.actor)
             try:
                 order = orders.create_order(
-                    actor=request.user,
+                    actor=self.actor,
                     opportunity=opportunity,
                     values={"order_date": clock.today()},
                 )
@@ -152,7 +153,7 @@ class OrderEdit(SalesEdit):
 
     def create(self, form: Any) -> Order:
         return orders.create_order(
-            actor=self.request.user,
+            actor=self.actor,
             customer=form.cleaned_data["customer"],
             values=form.values(),
             lines=forms.parse_lines(self.request.POST),
@@ -160,7 +161,7 @@ class OrderEdit(SalesEdit):
 
     def update(self, obj: Any, form: Any, version: int) -> Order:
         return orders.update_order(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
 
@@ -169,7 +170,7 @@ class OrderDelete(generic.ObjectDeleteView):
     url_prefix = "sales:order"
 
     def delete(self, obj: Any) -> None:
-        orders.delete_order(obj, actor=self.request.user)
+        orders.delete_order(obj, actor=self.actor)
 
 
 ORDER_ACTIONS = {"confirm", "deliver", "cancel", "lines", "instalment", "payment"}
@@ -181,21 +182,22 @@ ORDER_ACTIONS = {"confirm", "deliver", "cancel", "lines", "instalment", "payment
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The order page's buttons: confirm, deliver, cancel, lines, add an instalment, record a
     payment. Each runs one service; refusals come back as messages."""
+    actor = signed_in_user(request)
     if action not in ORDER_ACTIONS:
         raise Http404
-    order = get_visible(Order, pk, request.user, VIEW if action == "payment" else CHANGE)
+    order = get_visible(Order, pk, actor, VIEW if action == "payment" else CHANGE)
     version = int(request.POST.get("version") or 0) or None
     try:
         if action == "confirm":
-            orders.confirm_order(order, actor=request.user, expected_version=version)
+            orders.confirm_order(order, actor=actor, expected_version=version)
             messages.success(request, _("Order confirmed."))
         elif action == "deliver":
-            orders.deliver_order(order, actor=request.user, expected_version=version)
+            orders.deliver_order(order, actor=actor, expected_version=version)
             messages.success(request, _("Order delivered."))
         elif action == "cancel":
             orders.cancel_order(
                 order,
-                actor=request.user,
+                actor=actor,
                 reason=request.POST.get("reason", ""),
                 expected_version=version,
             )
@@ -203,7 +205,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "lines":
             orders.replace_lines(
                 order,
-                actor=request.user,
+                actor=actor,
                 lines=forms.parse_lines(request.POST),
                 expected_version=version,
             )
@@ -214,15 +216,13 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise InvalidInput(
                     {k: [str(e) for e in v] for k, v in instalment_form.errors.items()}
                 )
-            orders.add_instalment(order, actor=request.user, values=instalment_form.cleaned_data)
+            orders.add_instalment(order, actor=actor, values=instalment_form.cleaned_data)
             messages.success(request, _("Instalment added."))
         else:
             payment_form = forms.PaymentForm(request.POST, order=order)
             if not payment_form.is_valid():
                 raise InvalidInput({k: [str(e) for e in v] for k, v in payment_form.errors.items()})
-            payments.record_payment(
-                actor=request.user, order=order, values=payment_form.cleaned_data
-            )
+            payments.record_payment(actor=actor, order=order, values=payment_form.cleaned_data)
             messages.success(request, _("Payment recorded."))
     except (InvalidInput, StaleVersion) as exc:
         _error_messages(request, exc)
@@ -272,9 +272,10 @@ class PaymentList(generic.ObjectListView):
 @require_POST
 @generic.as_http_errors
 def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    payment = get_visible(Payment, pk, request.user, CHANGE)
+    actor = signed_in_user(request)
+    payment = get_visible(Payment, pk, actor, CHANGE)
     try:
-        payments.reverse_payment(payment, actor=request.user, reason=request.POST.get("reason", ""))
+        payments.reverse_payment(payment, actor=actor, reason=request.POST.get("reason", ""))
     except (InvalidInput, StaleVersion) as exc:
         _error_messages(request, exc)
     else:
@@ -285,7 +286,8 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def receivables_page(request: HttpRequest) -> HttpResponse:
     """Accounts receivable with ageing buckets, over the orders the user may see."""
-    ageing = receivables.receivables(Order.objects.visible_to(request.user))
+    actor = signed_in_user(request)
+    ageing = receivables.receivables(Order.objects.visible_to(actor))
     fmt = request.GET.get("format", "")
     if fmt:
         if fmt not in exports.CONTENT_TYPES:

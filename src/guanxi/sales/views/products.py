@@ -60,7 +60,7 @@ class ProductList(generic.ObjectListView):
         return exports.write(fmt, headers, rows, "products")
 
     def extra_context(self) -> dict[str, Any]:
-        return {"can_edit": may_edit_catalogue(self.request.user)}
+        return {"can_edit": may_edit_catalogue(self.actor)}
 
 
 class ProductEdit(generic.ObjectEditView):
@@ -74,11 +74,11 @@ class ProductEdit(generic.ObjectEditView):
         return super().dispatch(request, *args, **kwargs)
 
     def create(self, form: Any) -> Product:
-        return products.create_product(actor=self.request.user, values=form.values())
+        return products.create_product(actor=self.actor, values=form.values())
 
     def update(self, obj: Any, form: Any, version: int) -> Product:
         return products.update_product(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
     def success_url(self, obj: Any) -> str:
@@ -90,4 +90,4 @@ class ProductDelete(generic.ObjectDeleteView):
     url_prefix = "sales:product"
 
     def delete(self, obj: Any) -> None:
-        products.delete_product(obj, actor=self.request.user)
+        products.delete_product(obj, actor=self.actor)

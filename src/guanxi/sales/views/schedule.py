@@ -21,6 +21,7 @@ from guanxi.core.models import Department, User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.core.views import generic
 from guanxi.sales import filters, forms
 from guanxi.sales.models import (
@@ -68,14 +69,14 @@ class TaskEdit(SalesEdit):
                 timezone.localtime(clock.now()).replace(minute=0, second=0, microsecond=0)
                 + dt.timedelta(hours=1),
             )
-        return self.form_class(data, instance=obj, user=self.request.user, initial=initial)
+        return self.form_class(data, instance=obj, user=self.actor, initial=initial)
 
     def create(self, form: Any) -> Task:
-        return tasks.create_task(actor=self.request.user, values=form.values())
+        return tasks.create_task(actor=self.actor, values=form.values())
 
     def update(self, obj: Any, form: Any, version: int) -> Task:
         return tasks.update_task(
-            obj, actor=self.request.user, expected_version=version, changes=form.values()
+            obj, actor=self.actor, expected_version=version, changes=form.values()
         )
 
     def success_url(self, obj: Any) -> str:
@@ -87,7 +88,7 @@ class TaskDelete(generic.ObjectDeleteView):
     url_prefix = "sales:task"
 
     def delete(self, obj: Any) -> None:
-        tasks.delete_task(obj, actor=self.request.user)
+        tasks.delete_task(obj, actor=self.actor)
 
 
 class TaskDetail(generic.ObjectDetailView):
@@ -106,10 +107,11 @@ class TaskDetail(generic.ObjectDetailView):
 @require_POST
 @generic.as_http_errors
 def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_visible(Task, pk, request.user, CHANGE)
+    actor = signed_in_user(request)
+    task = get_visible(Task, pk, actor, CHANGE)
     try:
         tasks.complete_task(
-            task, actor=request.user, expected_version=int(request.POST.get("version") or 0) or None
+            task, actor=actor, expected_version=int(request.POST.get("version") or 0) or None
         )
     except (InvalidInput, StaleVersion) as exc:
         _error_messages(request, exc)
@@ -123,11 +125,12 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @generic.as_http_errors
 def task_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a communication record from a task; the task is completed with it."""
-    task = get_visible(Task, pk, request.user, CHANGE)
+    actor = signed_in_user(request)
+    task = get_visible(Task, pk, actor, CHANGE)
     form = forms.LogActivityForm(request.POST)
     if form.is_valid():
         try:
-            tasks.log_activity(task, actor=request.user, values=form.cleaned_data)
+            tasks.log_activity(task, actor=actor, values=form.cleaned_data)
         except (InvalidInput, StaleVersion, NotAllowed) as exc:
             _error_messages(request, exc)
         else:
@@ -139,6 +142,7 @@ def task_log(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """Tasks and appointments by day, week or month, for one user or a team (department) —
     always within the viewer's scope."""
+    actor = signed_in_user(request)
     view = request.GET.get("view", "week")
     if view not in {"day", "week", "month"}:
         view = "week"
@@ -162,14 +166,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
         days = calendar_module.monthrange(start.year, start.month)[1]
         end = start + dt.timedelta(days=days)
         previous, following = (start - dt.timedelta(days=1)).replace(day=1), end
-    rows = Task.objects.visible_to(request.user).exclude(status=TaskStatus.CANCELLED)
+    rows = Task.objects.visible_to(actor).exclude(status=TaskStatus.CANCELLED)
     user_id, team_id = request.GET.get("user", ""), request.GET.get("team", "")
     if user_id.isdigit():
         rows = rows.filter(owner_id=int(user_id))
     elif team_id.isdigit():
         rows = rows.filter(department_id=int(team_id))
     elif not request.GET.get("all"):
-        rows = rows.filter(owner=request.user)
+        rows = rows.filter(owner=actor)
     items = list(
         tasks.in_range(rows, start, end).select_related("owner", "customer").order_by("starts_at")
     )
