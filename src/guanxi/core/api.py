@@ -152,9 +152,11 @@ class MeOut(Schema):
     language: str
 
 
-@core_router.get("/me", response=MeOut, summary="The calling user, their roles and data scopes")
+@core_router.get(
+    "/me", response=MeOut, summary="The calling user, their roles and data scopes per module"
+)
 def me(request: HttpRequest) -> dict:
-    from guanxi.core.models.roles import Module
+    from guanxi.core.modules import module_codes
     from guanxi.core.scopes import effective_scope
     from guanxi.core.services.org import role_codes
 
@@ -171,7 +173,7 @@ def me(request: HttpRequest) -> dict:
                 "view": effective_scope(user, m, "view"),
                 "change": effective_scope(user, m, "change"),
             }
-            for m in Module.values
+            for m in module_codes()
         ],
         "language": user.language or settings.LANGUAGE_CODE,
     }

@@ -52,6 +52,15 @@ def effective_scope(user: Any, module: str, action: str) -> str:
     return cache.get((module, action), DataScope.NONE)
 
 
+def may_act(user: Any, module: str, action: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` for ``action`` at all.
+
+    The one answer to "may this user see (or change) anything in module X" — for menus,
+    create and import pages, panels and assignee lists; which records, is :func:`restrict`'s.
+    """
+    return effective_scope(user, module, action) != DataScope.NONE
+
+
 def subordinate_ids(user: User) -> set[int]:
     """The user and everyone below them on the reporting line (直属上级), any depth."""
     from guanxi.core.models.org import User as UserModel

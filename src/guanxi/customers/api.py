@@ -434,9 +434,9 @@ def import_customers(
     skip_invalid: bool = Form(False),
     mapping: str = Form(""),
 ) -> Status:
-    from guanxi.core.scopes import effective_scope
+    from guanxi.core.scopes import may_act
 
-    if effective_scope(request.user, "customers", CHANGE) == "none":
+    if not may_act(request.user, "customers", CHANGE):
         from guanxi.core.errors import NotAllowed
 
         raise NotAllowed(_("You may not import customers."))

@@ -83,9 +83,9 @@ class CustomerList(generic.ObjectListView):
 
 
 def can_reassign(user: Any) -> bool:
-    from guanxi.core.scopes import effective_scope
+    from guanxi.core.scopes import may_act
 
-    return effective_scope(user, "customers", CHANGE) != "none"
+    return may_act(user, "customers", CHANGE)
 
 
 class CustomerDetail(generic.ObjectDetailView):

@@ -28,8 +28,7 @@ from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.filters import CONTROL_PARAMS, FilterSet
 from guanxi.core.models import SavedFilter
-from guanxi.core.models.roles import DataScope
-from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
+from guanxi.core.scopes import CHANGE, VIEW, can, may_act
 from guanxi.core.services import records
 from guanxi.core.services.audit import history
 
@@ -225,7 +224,7 @@ class ObjectEditView(RecordView):
 
     def check_create_permission(self) -> None:
         """Nobody without a change scope in the model's module may open a create form."""
-        if effective_scope(self.request.user, self.model.Scope.module, CHANGE) == DataScope.NONE:
+        if not may_act(self.request.user, self.model.Scope.module, CHANGE):
             raise NotAllowed(_("You may not create records here."))
 
     def get_form(self, obj: Any, data: Any = None) -> forms.BaseForm:

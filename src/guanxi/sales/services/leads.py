@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models import Department, User
-from guanxi.core.scopes import CHANGE, can, effective_scope
+from guanxi.core.scopes import CHANGE, can, may_act
 from guanxi.core.services import records
 from guanxi.customers.models import Customer
 from guanxi.customers.services import contacts as contact_services
@@ -139,7 +139,7 @@ def assign_leads(ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Lead
 def team_members(team: Department) -> list[User]:
     """The members of a team who can own sales records, in a stable order."""
     users = User.objects.filter(department=team, is_active=True).order_by("pk")
-    return [u for u in users if effective_scope(u, MODULE, CHANGE) != "none"]
+    return [u for u in users if may_act(u, MODULE, CHANGE)]
 
 
 def assign_round_robin(ids: Iterable[Any], *, actor: Any, team: Department) -> list[Lead]:
