@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from guanxi.core.models.roles import DataScope, RoleScope
+from guanxi.core.modules import module_codes
 
 if TYPE_CHECKING:
     from guanxi.core.models.org import Department, User
@@ -28,8 +29,8 @@ ACTIONS = (VIEW, CHANGE)
 def effective_scope(user: Any, module: str, action: str) -> str:
     """The widest scope any of the user's roles grants in ``module`` for ``action``.
 
-    Cached on the user object for the length of one request (never process-wide, so a role
-    change takes effect on the next request).
+    Only registered modules count. Cached on the user object for the length of one request
+    (never process-wide, so a role change takes effect on the next request).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -40,9 +41,10 @@ def effective_scope(user: Any, module: str, action: str) -> str:
     cache: dict[tuple[str, str], str] | None = getattr(user, "_guanxi_scope_cache", None)
     if cache is None:
         cache = {}
-        rows = RoleScope.objects.filter(role__group__user=user).values_list(
-            "module", "view", "change"
-        )
+        # Rows of modules not registered (say, left by an uninstalled module) grant nothing.
+        rows = RoleScope.objects.filter(
+            role__group__user=user, module__in=module_codes()
+        ).values_list("module", "view", "change")
         grants: dict[tuple[str, str], list[str]] = {}
         for row_module, view, change in rows:
             grants.setdefault((row_module, VIEW), []).append(view)
