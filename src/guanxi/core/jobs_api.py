@@ -24,6 +24,7 @@ class JobOut(Schema):
     percent: int | None
     message: str
     error: str
+    result: dict[str, Any]
     batch_id: int | None
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -47,6 +48,7 @@ def job_out(run: JobRun) -> dict[str, Any]:
         "percent": run.percent,
         "message": run.message,
         "error": run.error,
+        "result": run.result,
         "batch_id": run.batch_id,
         "created_at": run.created_at,
         "started_at": run.started_at,
