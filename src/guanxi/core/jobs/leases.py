@@ -167,9 +167,10 @@ def acquire(
     if current is None:
         return None
     rows = JobRun.objects.filter(pk=current["pk"], owner_token=current["owner_token"])
+    expires: dt.datetime | None = current["lease_expires_at"]
     if current["status"] == JobRun.Status.QUEUED:
         rows = rows.filter(status=JobRun.Status.QUEUED)
-    elif current["status"] == JobRun.Status.RUNNING and current["lease_expires_at"] < now:
+    elif current["status"] == JobRun.Status.RUNNING and expires is not None and expires < now:
         rows = rows.filter(status=JobRun.Status.RUNNING, lease_expires_at__lt=now)
     else:
         return None  # held by a live worker, or finished
