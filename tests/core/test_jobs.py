@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from guanxi.core import clock, jobs
+from guanxi.core.jobs.leases import stopped_message
 from guanxi.core.models import ImportBatch, JobRun
 
 T0 = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
@@ -153,7 +154,7 @@ def test_expired_lease_is_taken_over_and_the_left_batch_marked_failed(db):
     assert taker is not None and taker.took_over and taker.token != dead.token
     batch.refresh_from_db()
     assert batch.status == "failed"
-    assert "stopped before it finished" in batch.errors[0]["reason"]
+    assert batch.errors[0]["reason"] == stopped_message()
     # The stalled worker wakes up: it may no longer write to the run it lost.
     with clock.frozen(at(12)), pytest.raises(jobs.LeaseLost):
         dead.report(5, 10, "late")
@@ -198,7 +199,7 @@ def test_stalled_runs_are_recovered_by_the_interval_job(db):
     daily = JobRun.objects.get(name="core.purge_expired_sessions")
     assert daily.status == "done" and daily.result["sessions"] == 1  # done again, same day
     left = JobRun.objects.get(name="customers.import")
-    assert left.status == "failed" and "stopped" in left.error
+    assert left.status == "failed" and left.error == stopped_message()
     batch.refresh_from_db()
     assert batch.status == "failed"
 
