@@ -36,11 +36,15 @@ ACCESS_RULES: dict[str, str] = {
     "core:department_edit": ORG_ADMIN,
     "core:role_list": ORG_ADMIN,
     "core:role_edit": ORG_ADMIN,
+    "core:job_list": SIGNED_IN,  # the user's own runs only
+    "core:job_detail": SIGNED_IN,  # its starter or an administrator; 404 for anyone else
     "core:team_add": SCOPED,
     "core:team_remove": SCOPED,
     "api:list_team": SCOPED,
     "api:put_team_member": SCOPED,
     "api:delete_team_member": SCOPED,
+    "api:list_jobs": SIGNED_IN,  # the caller's own runs only
+    "api:get_job": SIGNED_IN,  # its starter or an administrator; 404 for anyone else
     "api:openapi-json": SIGNED_IN,
     "api:openapi-view": SIGNED_IN,
     "api:api-root": SIGNED_IN,

@@ -195,3 +195,7 @@ api.add_router("/", core_router)
 from guanxi.core.team_api import router as team_router  # noqa: E402  (needs ``api`` above)
 
 api.add_router("/", team_router)
+
+from guanxi.core.jobs_api import router as jobs_router  # noqa: E402  (needs ``api`` above)
+
+api.add_router("/", jobs_router)

@@ -21,10 +21,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, create_model
 
-from guanxi.core import imports
+from guanxi.core import imports, jobs
 from guanxi.core.api import paginate
 from guanxi.core.errors import InvalidInput
-from guanxi.core.models import ImportBatch, User
+from guanxi.core.models import ImportBatch, JobRun, User
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services.records import get_in_bin, get_visible
 from guanxi.customers.filters import ACTIVITY_FILTERS, CONTACT_FILTERS, CUSTOMER_FILTERS
@@ -33,7 +33,7 @@ from guanxi.customers.services import activities as activity_services
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services import duplicates, importing
-from guanxi.customers.tasks import run_import
+from guanxi.customers.tasks import IMPORT_JOB, import_key, run_import
 
 router = Router(tags=["customers"])
 
@@ -272,6 +272,7 @@ class RowErrorOut(Schema):
 
 class ImportOut(Schema):
     batch_id: int | None
+    job_id: int | None = None  # a background import's progress: GET /api/v1/jobs/{job_id}
     status: str
     dry_run: bool
     counts: dict[str, int]
@@ -454,6 +455,9 @@ def import_customers(
             kind="customers", actor=actor, file_name=(file.name or "")[:255],
             file_sha256=imports.sha256(data), status="queued",
         )  # fmt: skip
+        jobs.queue_run(
+            IMPORT_JOB, import_key(batch.pk), user=actor, batch=batch, message=_("Queued")
+        )
         run_import(
             batch.pk, data, file.name or "", request.user.pk, dry_run, skip_invalid, parsed_mapping
         )
@@ -479,8 +483,10 @@ def import_customers(
 def _batch_out(batch: ImportBatch, dry_run: bool = False) -> dict[str, Any]:
     counts = {k: v for k, v in batch.counts.items() if isinstance(v, int)}
     errors = [{k: e[k] for k in ("line", "column", "value", "reason")} for e in batch.errors]
+    run = JobRun.objects.filter(name=IMPORT_JOB, key=import_key(batch.pk)).first()
     return {
         "batch_id": batch.pk,
+        "job_id": run.pk if run is not None else None,
         "status": batch.status,
         "dry_run": dry_run,
         "counts": counts,
