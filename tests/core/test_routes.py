@@ -36,6 +36,8 @@ ACCESS_RULES: dict[str, str] = {
     "core:department_edit": ORG_ADMIN,
     "core:role_list": ORG_ADMIN,
     "core:role_edit": ORG_ADMIN,
+    "core:settings_index": ORG_ADMIN,
+    "core:settings_module": ORG_ADMIN,
     "core:team_add": SCOPED,
     "core:team_remove": SCOPED,
     "api:list_team": SCOPED,
@@ -46,6 +48,10 @@ ACCESS_RULES: dict[str, str] = {
     "api:api-root": SIGNED_IN,
     "api:me": SIGNED_IN,
     "api:index": SIGNED_IN,
+    "api:list_settings_modules": ORG_ADMIN,
+    "api:get_module_settings": ORG_ADMIN,
+    "api:update_module_settings": ORG_ADMIN,
+    "api:module_settings_history": ORG_ADMIN,
     "admin:login": PUBLIC,  # the Django admin's own login page (throttled by axes too)
     "admin:logout": PUBLIC,  # signing out an anonymous visitor just redirects
 }

@@ -10,8 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from guanxi.core import checks, jobs  # noqa: F401  (registers checks)
+        from guanxi.core import checks, jobs, navigation  # noqa: F401  (registers checks)
+        from guanxi.core.services.org import can_manage_organisation
         from guanxi.core.services.role_permissions import sync_all_role_permissions
 
         jobs.autodiscover()
+        navigation.register(
+            "admin",
+            navigation.NavItem(_("Module settings"), "core:settings_index", can_manage_organisation),
+        )
         post_migrate.connect(sync_all_role_permissions, dispatch_uid="guanxi-role-permissions")

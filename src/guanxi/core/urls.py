@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import admin, auth, home, profile, team
+from guanxi.core.views import admin, auth, home, module_settings, profile, team
 
 app_name = "core"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/departments/<int:pk>/", admin.department_edit, name="department_edit"),
     path("admin/roles/", admin.role_list, name="role_list"),
     path("admin/roles/<int:pk>/", admin.role_edit, name="role_edit"),
+    path("admin/settings/", module_settings.settings_index, name="settings_index"),
+    path("admin/settings/<str:module>/", module_settings.settings_module, name="settings_module"),
     path("team/<str:label>/<int:pk>/add/", team.team_add, name="team_add"),
     path("team/<str:label>/<int:pk>/remove/<int:user_id>/", team.team_remove, name="team_remove"),
 ]
