@@ -210,9 +210,7 @@ def test_history_records_old_new_and_actor_newest_first(org, api_for):
 def test_history_page_params_are_checked(org, api_for):
     client = api_for("admin")
     assert list(client.get(f"{API}/history", {"page": 0}).json()["fields"]) == ["page"]
-    assert list(client.get(f"{API}/history", {"page_size": 501}).json()["fields"]) == [
-        "page_size"
-    ]
+    assert list(client.get(f"{API}/history", {"page_size": 501}).json()["fields"]) == ["page_size"]
     response = client.get(f"{API}/history", {"sort": "key"})
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["sort"]

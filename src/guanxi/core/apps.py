@@ -17,6 +17,8 @@ class CoreConfig(AppConfig):
         jobs.autodiscover()
         navigation.register(
             "admin",
-            navigation.NavItem(_("Module settings"), "core:settings_index", can_manage_organisation),
+            navigation.NavItem(
+                _("Module settings"), "core:settings_index", can_manage_organisation
+            ),
         )
         post_migrate.connect(sync_all_role_permissions, dispatch_uid="guanxi-role-permissions")

@@ -63,7 +63,7 @@ class Setting:
         }
         if self.type is SettingType.INT:
             return forms.IntegerField(
-                min_value=self.min_value, max_value=self.max_value, **common
+                min_value=_whole(self.min_value), max_value=_whole(self.max_value), **common
             )
         if self.type is SettingType.DECIMAL:
             return forms.DecimalField(
@@ -76,9 +76,7 @@ class Setting:
             return forms.BooleanField(required=False, **common)
         if self.type is SettingType.CHOICE:
             return forms.ChoiceField(choices=self.choices, **common)
-        return forms.CharField(
-            max_length=self.max_length, required=not self.allow_blank, **common
-        )
+        return forms.CharField(max_length=self.max_length, required=not self.allow_blank, **common)
 
     def parse(self, raw: Any) -> Any:
         """The typed value of API or form input; ``ValidationError`` naming what is wrong.
@@ -90,7 +88,7 @@ class Setting:
             raise ValidationError(_("Expected a whole number."))
         if self.type is SettingType.DECIMAL:
             if type(raw) not in (int, str, float, decimal.Decimal):
-                raise ValidationError(_("Expected a decimal number, such as \"0.13\"."))
+                raise ValidationError(_('Expected a decimal number, such as "0.13".'))
             raw = str(raw)
         if self.type is SettingType.BOOL and type(raw) is not bool:
             raise ValidationError(_("Expected true or false."))
@@ -123,6 +121,10 @@ class Setting:
         if self.type is SettingType.CHOICE:
             return str(dict(self.choices).get(raw, raw))
         return str(raw)
+
+
+def _whole(bound: int | decimal.Decimal | None) -> int | None:
+    return None if bound is None else int(bound)
 
 
 @dataclass(frozen=True)

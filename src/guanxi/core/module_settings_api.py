@@ -99,7 +99,9 @@ def _only_page_params(request: HttpRequest) -> None:
     """Unknown query keys answer 400 naming them, as on every list."""
     unknown = sorted(k for k in request.GET if k not in PAGE_PARAMS)
     if unknown:
-        raise InvalidInput({k: [_("Unknown filter parameter: %(key)s") % {"key": k}] for k in unknown})
+        raise InvalidInput(
+            {k: [_("Unknown filter parameter: %(key)s") % {"key": k}] for k in unknown}
+        )
 
 
 def _declared(request: HttpRequest, module: str) -> ModuleSettings:

@@ -63,7 +63,9 @@ def change_settings(
             else:
                 stored[key] = new
             changes.append(
-                SettingChange(module=module_code, key=key, old_value=old, new_value=new, actor=actor)
+                SettingChange(
+                    module=module_code, key=key, old_value=old, new_value=new, actor=actor
+                )
             )
         if changes:
             row.values = stored
