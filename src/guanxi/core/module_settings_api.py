@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,15 +29,14 @@ from guanxi.core.signed_in import signed_in_user
 router = Router(tags=["platform"])
 
 PAGE_PARAMS = frozenset({"page", "page_size"})
-PAGE = Query(1, ge=1, description="Page number, from 1")
-PAGE_SIZE = Query(
-    settings.GUANXI_API_PAGE_SIZE,
-    ge=1,
-    le=settings.GUANXI_API_MAX_PAGE_SIZE,
-    description="Items per page",
-)
+PageNumber = Annotated[int, Query(ge=1, description="Page number, from 1")]
+PageSize = Annotated[
+    int,
+    Query(ge=1, le=settings.GUANXI_API_MAX_PAGE_SIZE, description="Items per page"),
+]
+DEFAULT_PAGE_SIZE: int = settings.GUANXI_API_PAGE_SIZE
 #: PATCH body: ``{key: value, ...}``, any subset of the module's settings.
-CHANGES = Body(..., examples=[{"page_size": 50}])
+Changes = Annotated[dict[str, Any], Body()]
 
 
 class ChoiceOut(Schema):
@@ -143,7 +142,7 @@ def _module_out(declared: ModuleSettings) -> dict[str, Any]:
 
 @router.get("/settings", response=ModulePage, summary="Modules that declare settings")
 def list_settings_modules(
-    request: HttpRequest, page: int = PAGE, page_size: int = PAGE_SIZE
+    request: HttpRequest, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
 ) -> dict[str, Any]:
     require_settings_manager(signed_in_user(request))
     _only_page_params(request)
@@ -170,9 +169,7 @@ def get_module_settings(request: HttpRequest, module: str) -> dict[str, Any]:
     response=ModuleSettingsOut,
     summary="Change settings: {key: value, ...}; null puts a setting back to its default",
 )
-def update_module_settings(
-    request: HttpRequest, module: str, payload: dict[str, Any] = CHANGES
-) -> dict[str, Any]:
+def update_module_settings(request: HttpRequest, module: str, payload: Changes) -> dict[str, Any]:
     declared = _declared(request, module)
     change_settings(module, payload, actor=signed_in_user(request))
     return _module_out(declared)
@@ -184,7 +181,7 @@ def update_module_settings(
     summary="A module's setting changes, newest first",
 )
 def module_settings_history(
-    request: HttpRequest, module: str, page: int = PAGE, page_size: int = PAGE_SIZE
+    request: HttpRequest, module: str, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
 ) -> dict[str, Any]:
     _declared(request, module)
     _only_page_params(request)
