@@ -38,6 +38,8 @@ ACCESS_RULES: dict[str, str] = {
     "core:role_edit": ORG_ADMIN,
     "core:job_list": SIGNED_IN,  # the user's own runs only
     "core:job_detail": SIGNED_IN,  # its starter or an administrator; 404 for anyone else
+    "core:settings_index": ORG_ADMIN,
+    "core:settings_module": ORG_ADMIN,
     "core:team_add": SCOPED,
     "core:team_remove": SCOPED,
     "api:list_team": SCOPED,
@@ -50,6 +52,10 @@ ACCESS_RULES: dict[str, str] = {
     "api:api-root": SIGNED_IN,
     "api:me": SIGNED_IN,
     "api:index": SIGNED_IN,
+    "api:list_settings_modules": ORG_ADMIN,
+    "api:get_module_settings": ORG_ADMIN,
+    "api:update_module_settings": ORG_ADMIN,
+    "api:module_settings_history": ORG_ADMIN,
     "admin:login": PUBLIC,  # the Django admin's own login page (throttled by axes too)
     "admin:logout": PUBLIC,  # signing out an anonymous visitor just redirects
 }

@@ -199,3 +199,7 @@ api.add_router("/", team_router)
 from guanxi.core.jobs_api import router as jobs_router  # noqa: E402  (needs ``api`` above)
 
 api.add_router("/", jobs_router)
+
+from guanxi.core.module_settings_api import router as module_settings_router  # noqa: E402
+
+api.add_router("/", module_settings_router)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core import modules
 from guanxi.core.models import Department, Role, User
 from guanxi.core.models.roles import DataScope
+from guanxi.core.module_settings import ModuleSettings
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -104,3 +105,12 @@ class RoleScopeForm(forms.Form):
             )
             result[spec.code] = (view, change)
         return result
+
+
+class ModuleSettingsForm(forms.Form):
+    """One field per declared setting, built from the declaration (labels, help, validation)."""
+
+    def __init__(self, declared: ModuleSettings, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, setting in declared.settings.items():
+            self.fields[key] = setting.form_field()

@@ -2,6 +2,8 @@ from django.urls import path
 
 from guanxi.core.views import admin, auth, home, jobs, profile, team
 
+from guanxi.core.views import admin, auth, home, module_settings, profile, team
+
 app_name = "core"
 
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
     path("admin/roles/<int:pk>/", admin.role_edit, name="role_edit"),
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("admin/settings/", module_settings.settings_index, name="settings_index"),
+    path("admin/settings/<str:module>/", module_settings.settings_module, name="settings_module"),
     path("team/<str:label>/<int:pk>/add/", team.team_add, name="team_add"),
     path("team/<str:label>/<int:pk>/remove/<int:user_id>/", team.team_remove, name="team_remove"),
 ]

@@ -2,6 +2,7 @@
 
 from guanxi.core.models.audit import AuditEvent, ImportBatch
 from guanxi.core.models.jobs import JobRun
+from guanxi.core.models.module_settings import ModuleSettingValues, SettingChange
 from guanxi.core.models.org import Department, User
 from guanxi.core.models.records import (
     AuditedQuerySet,
@@ -22,10 +23,12 @@ __all__ = [
     "Department",
     "ImportBatch",
     "JobRun",
+    "ModuleSettingValues",
     "OwnedRecord",
     "Role",
     "RoleScope",
     "SavedFilter",
+    "SettingChange",
     "SoftDeleteRecord",
     "User",
 ]
