@@ -1,8 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import admin, auth, home, jobs, profile, team
-
-from guanxi.core.views import admin, auth, home, module_settings, profile, team
+from guanxi.core.views import admin, auth, home, jobs, module_settings, profile, team
 
 app_name = "core"
 
