@@ -193,3 +193,7 @@ api.add_router("/", core_router)
 from guanxi.core.team_api import router as team_router  # noqa: E402  (needs ``api`` above)
 
 api.add_router("/", team_router)
+
+from guanxi.core.attachments_api import router as attachments_router  # noqa: E402
+
+api.add_router("/", attachments_router)
