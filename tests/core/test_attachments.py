@@ -103,15 +103,16 @@ def test_owner_uploads_lists_and_downloads_through_the_api(org, api_for, widget)
     assert "sandbox" in download["Content-Security-Policy"]
 
 
-def test_the_api_list_refuses_unknown_keys_and_pages_out_of_range(
-    org, api_for, client_for, widget
-):
+def test_the_api_list_refuses_unknown_keys_and_pages_out_of_range(org, api_for, client_for, widget):
     owner = api_for("rep1")
     url = f"/api/v1/attachments/{LABEL}/{widget.pk}"
     assert list(owner.get(url, {"owner": "1"}).json()["fields"]) == ["owner"]
     assert "page_size" in owner.get(url, {"page_size": 501}).json()["fields"]
     assert owner.get(url, {"sort": "stored_name"}).status_code == 400
-    params = {p["name"] for p in _openapi_parameters(client_for("rep1"), "/api/v1/attachments/{label}/{pk}")}
+    params = {
+        p["name"]
+        for p in _openapi_parameters(client_for("rep1"), "/api/v1/attachments/{label}/{pk}")
+    }
     assert {"page", "page_size", "sort"} <= params
 
 
@@ -285,10 +286,16 @@ def _ole(stream_name: str) -> bytes:
         ("a.webp", b"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"),
         ("a.pdf", PDF, "application/pdf"),
         ("a.xlsx", xlsx_bytes(), attachment_types.XLSX.mime_type),
-        ("a.docx", zip_bytes({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}),
-         attachment_types.DOCX.mime_type),  # fmt: skip
-        ("a.pptx", zip_bytes({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}),
-         attachment_types.PPTX.mime_type),  # fmt: skip
+        (
+            "a.docx",
+            zip_bytes({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}),
+            attachment_types.DOCX.mime_type,
+        ),
+        (
+            "a.pptx",
+            zip_bytes({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}),
+            attachment_types.PPTX.mime_type,
+        ),
         ("a.zip", zip_bytes({"readme.txt": b"hi"}), "application/zip"),
         ("a.doc", _ole("WordDocument"), "application/msword"),
         ("a.xls", _ole("Workbook"), "application/vnd.ms-excel"),
@@ -322,10 +329,14 @@ def test_delete_to_the_bin_and_restore_with_audit_rows_on_the_record(
 
     bin_page = owner.get(reverse("core:attachment_bin")).content.decode()
     assert "quote.pdf" in bin_page
-    assert "quote.pdf" not in client_for("rep3").get(reverse("core:attachment_bin")).content.decode()
+    assert (
+        "quote.pdf" not in client_for("rep3").get(reverse("core:attachment_bin")).content.decode()
+    )
     # the outsider cannot restore it; the read-only user neither
     assert api_for("rep3").post(f"/api/v1/attachments/{attachment.pk}/restore").status_code == 404
-    assert api_for("service1").post(f"/api/v1/attachments/{attachment.pk}/restore").status_code == 404
+    assert (
+        api_for("service1").post(f"/api/v1/attachments/{attachment.pk}/restore").status_code == 404
+    )
     assert not Attachment.objects.exists()
 
     restored = api_for("rep1").post(f"/api/v1/attachments/{attachment.pk}/restore")
@@ -355,7 +366,7 @@ def test_delete_to_the_bin_and_restore_with_audit_rows_on_the_record(
 def test_files_are_stored_under_random_names_outside_every_web_root(
     org, widget, settings, attachments_root
 ):
-    attachment = attach(widget, org.users["rep1"], "客户名单.csv", "a,b\n".encode())
+    attachment = attach(widget, org.users["rep1"], "客户名单.csv", b"a,b\n")
     stored = Path(service.attachment_storage().path(attachment.stored_name))
     assert stored.read_bytes() == b"a,b\n" and stored.is_relative_to(attachments_root)
     assert "客户" not in attachment.stored_name and not attachment.stored_name.endswith(".csv")

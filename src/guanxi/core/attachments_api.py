@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -73,7 +74,7 @@ def _out(attachment: Attachment) -> dict[str, Any]:
     summary="Download an attachment's file (after the record's scope check)",
     response={200: None},
 )
-def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     from guanxi.core.views.attachments import file_response
 
     attachment = service.get_attachment(attachment_id, signed_in_user(request))
@@ -111,11 +112,11 @@ def list_attachments(
     request: HttpRequest,
     label: str,
     pk: int,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
-    page_size: int = Query(  # type: ignore[type-arg]
+    page: int = Query(1, ge=1),
+    page_size: int = Query(
         settings.GUANXI_API_PAGE_SIZE, ge=1, le=settings.GUANXI_API_MAX_PAGE_SIZE
     ),
-    sort: str = Query(  # type: ignore[type-arg]
+    sort: str = Query(
         ATTACHMENT_FILTERS.default_sort, description="uploaded_at, file_name or size; - descends"
     ),
 ) -> dict[str, Any]:
@@ -133,7 +134,10 @@ def list_attachments(
     summary="Attach a file to a record (multipart field: file)",
 )
 def upload_attachment(
-    request: HttpRequest, label: str, pk: int, file: UploadedFile = File(...)
+    request: HttpRequest,
+    label: str,
+    pk: int,
+    file: UploadedFile = File(...),  # noqa: B008
 ) -> Status:
     user = signed_in_user(request)
     record = service.record_of(label, pk, user, CHANGE)

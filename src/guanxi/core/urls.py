@@ -28,9 +28,7 @@ urlpatterns = [
         name="attachment_upload",
     ),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
-    path(
-        "attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"
-    ),
+    path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
     path(
         "attachments/<int:pk>/restore/", attachments.attachment_restore, name="attachment_restore"
     ),

@@ -24,7 +24,8 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
 
         condition = Q(pk__in=[])
         for model in enabled_models():
-            parents = model.objects.visible_to(user, action).values("pk")
+            live: Any = model._default_manager  # a record model's live-row manager
+            parents = live.visible_to(user, action).values("pk")
             condition |= Q(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=parents
             )

@@ -248,5 +248,8 @@ def _label(attachment: Attachment, binned: bool = False) -> str:
 
 def _audit(record: models.Model, actor: User, before: str | None, after: str | None) -> None:
     record_event(
-        record, actor=actor, action=AuditEvent.Action.UPDATE, changes={"attachments": [before, after]}
+        record,
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        changes={"attachments": [before, after]},
     )

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def attachment_upload(request: HttpRequest, label: str, pk: int) -> HttpResponse
 @login_required
 @require_GET
 @as_http_errors
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = service.get_attachment(pk, signed_in_user(request))
     return file_response(attachment, inline=request.GET.get("download") != "1")
 
