@@ -47,6 +47,16 @@ ACCESS_RULES: dict[str, str] = {
     "api:delete_team_member": SCOPED,
     "api:list_jobs": SIGNED_IN,  # the caller's own runs only
     "api:get_job": SIGNED_IN,  # its starter or an administrator; 404 for anyone else
+    "core:attachment_upload": SCOPED,
+    "core:attachment_download": SCOPED,
+    "core:attachment_delete": SCOPED,
+    "core:attachment_restore": SCOPED,
+    "core:attachment_bin": SIGNED_IN,  # lists only what the user may restore
+    "api:list_attachments": SCOPED,
+    "api:upload_attachment": SCOPED,
+    "api:download_attachment": SCOPED,
+    "api:delete_attachment": SCOPED,
+    "api:restore_attachment": SCOPED,
     "api:openapi-json": SIGNED_IN,
     "api:openapi-view": SIGNED_IN,
     "api:api-root": SIGNED_IN,

@@ -89,3 +89,8 @@ class TestAppConfig(AppConfig):
             ],
             label="Test app",
         )
+
+        from guanxi.core import attachments
+        from tests.testapp.models import Widget
+
+        attachments.enable(Widget, "testapp:widget_detail")

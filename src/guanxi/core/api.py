@@ -203,3 +203,7 @@ api.add_router("/", jobs_router)
 from guanxi.core.module_settings_api import router as module_settings_router  # noqa: E402
 
 api.add_router("/", module_settings_router)
+
+from guanxi.core.attachments_api import router as attachments_router  # noqa: E402
+
+api.add_router("/", attachments_router)

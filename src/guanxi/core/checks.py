@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -85,6 +86,25 @@ def no_demo_logins_in_production(
                 "demo logins with the demo password exist: " + ", ".join(found),
                 hint="deactivate these users or change their passwords",
                 id="guanxi.E003",
+            )
+        ]
+    return []
+
+
+@register()
+def attachments_outside_web_roots(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """The private attachments folder is not inside a folder the web server publishes."""
+    from guanxi.core.services.attachments import web_roots_containing
+
+    roots = web_roots_containing(Path(settings.GUANXI_ATTACHMENTS_ROOT))
+    if roots:
+        return [
+            Error(
+                "GUANXI_ATTACHMENTS_ROOT lies inside a public folder: "
+                + ", ".join(str(r) for r in roots),
+                hint="point ATTACHMENTS_ROOT at a folder outside STATIC_ROOT, MEDIA_ROOT "
+                "and every static files folder",
+                id="guanxi.E006",
             )
         ]
     return []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import admin, auth, home, jobs, module_settings, profile, team
+from guanxi.core.views import admin, attachments, auth, home, jobs, module_settings, profile, team
 
 app_name = "core"
 
@@ -26,4 +26,15 @@ urlpatterns = [
     path("admin/settings/<str:module>/", module_settings.settings_module, name="settings_module"),
     path("team/<str:label>/<int:pk>/add/", team.team_add, name="team_add"),
     path("team/<str:label>/<int:pk>/remove/<int:user_id>/", team.team_remove, name="team_remove"),
+    path(
+        "attachments/<str:label>/<int:pk>/upload/",
+        attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
+    path(
+        "attachments/<int:pk>/restore/", attachments.attachment_restore, name="attachment_restore"
+    ),
+    path("attachments/bin/", attachments.attachment_bin, name="attachment_bin"),
 ]

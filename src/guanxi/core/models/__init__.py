@@ -1,5 +1,6 @@
 """Platform models, one module per concept."""
 
+from guanxi.core.models.attachments import Attachment
 from guanxi.core.models.audit import AuditEvent, ImportBatch
 from guanxi.core.models.jobs import JobRun
 from guanxi.core.models.module_settings import ModuleSettingValues, SettingChange
@@ -16,6 +17,7 @@ from guanxi.core.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditedQuerySet",
     "Collaborator",

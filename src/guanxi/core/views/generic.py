@@ -9,7 +9,7 @@ the table fragment from the same view. A module's page is a few declarations on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -36,10 +36,13 @@ from guanxi.core.services.audit import history
 PAGE_PARAMS = frozenset({"page", "page_size", "format", "saved"})
 
 
-def as_http_errors(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def as_http_errors(func: Callable[..., _Response]) -> Callable[..., _Response]:
     """Domain errors → Http404 / PermissionDenied, for function views."""
 
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(*args: Any, **kwargs: Any) -> _Response:
         try:
             return func(*args, **kwargs)
         except RecordNotFound:
