@@ -94,3 +94,7 @@ class TestAppConfig(AppConfig):
         from tests.testapp.models import Widget
 
         attachments.enable(Widget, "testapp:widget_detail")
+
+        from tests.testapp import hooks
+
+        hooks.subscribe()
