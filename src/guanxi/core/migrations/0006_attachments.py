@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_default_roles'),
+        ('core', '0005_module_settings'),
     ]
 
     operations = [

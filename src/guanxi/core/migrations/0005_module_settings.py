@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_default_roles'),
+        ('core', '0004_job_leases'),
     ]
 
     operations = [

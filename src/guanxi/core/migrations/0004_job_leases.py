@@ -19,7 +19,7 @@ def settle_existing_runs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_default_roles'),
+        ('core', '0003_rolescope_module_registry'),
     ]
 
     operations = [
