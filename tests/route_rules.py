@@ -9,9 +9,6 @@ SIGNED_IN = "signed_in"
 
 MODULE_RULES: dict[str, str] = {}
 
-from tests.customers.route_rules import CUSTOMERS_RULES  # noqa: E402
-
-MODULE_RULES.update(CUSTOMERS_RULES)
 
 # The sales module (guanxi.sales): record routes are scoped; lists, creates, reports and
 # the import narrow to the caller's scope themselves.
