@@ -308,7 +308,7 @@ def resource_router(resource: Resource) -> Router:
                     ("pk", int, inspect.Parameter.empty),
                     ("payload", patch_in, inspect.Parameter.empty),
                     _RESPONSE,
-                ],  # noqa: E501
+                ],
                 name,
             )
         )
