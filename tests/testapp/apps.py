@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TestAppConfig(AppConfig):
     name = "tests.testapp"
     label = "testapp"
+
+    def ready(self) -> None:
+        from tests.testapp import resources
+
+        resources.register_all()
