@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from guanxi.core.scopes import CHANGE, can
 from guanxi.core.services import records
 from guanxi.customers.services.customers import create_customer
+from tests.generic_api import APICreateTests, APIDetailTests, APIListTests
 from tests.testapp.models import CustomerScore, Ticket
 
 
@@ -101,3 +102,26 @@ def test_generated_create_resolves_a_record_reference_through_the_scope(client_f
     )
     assert outsider.status_code in (400, 403)
     assert Ticket.objects.filter(title="Nope").count() == 0
+
+
+class TestTicketAPI(APIListTests, APIDetailTests, APICreateTests):
+    """The generic cases hold for a resource declared by a second app as well."""
+
+    resource = "test_tickets"
+    creator = "service1"
+
+    @pytest.fixture
+    def factory(self, org):
+        def make(owner: str) -> Ticket:
+            user = org.users[owner]
+            customer = create_customer(actor=user, values={"name": f"Firm of {owner}"})
+            return records.create_record(
+                Ticket,
+                actor=org.users["admin"],
+                values={"customer": customer, "title": f"Ticket of {owner}", "owner": user},
+            )
+
+        return make
+
+    def create_payload(self, factory):
+        return {"title": "New ticket", "customer": factory("rep1").customer_id}

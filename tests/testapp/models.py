@@ -35,6 +35,9 @@ class CustomerScore(models.Model):
     )
     score = models.IntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.score}"
+
 
 class Ticket(OwnedRecord):
     """A later module's record that the customer's owner may also see, read-only."""

@@ -1,0 +1,68 @@
+"""Every declared resource has generic API and view test cases, and every generated route has
+its access rule and publishes its list parameters in the OpenAPI document."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import tests
+from guanxi.core import resources
+from guanxi.core.resources import LIST
+from tests.generic_api import APITestBase
+from tests.generic_views import ViewTestBase
+
+#: Resources that exist only to exercise core's extension points (no pages of their own).
+API_ONLY = {"test_tickets"}
+
+
+def _all_subclasses(base: type) -> set[type]:
+    found: set[type] = set()
+    stack = [base]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    return found
+
+
+@pytest.fixture(scope="module")
+def test_classes() -> tuple[set[type], set[type]]:
+    root = Path(tests.__file__).parent
+    for module in pkgutil.walk_packages([str(root)], prefix="tests."):
+        if ".browser" in module.name or module.name.startswith("tests.testapp.migrations"):
+            continue
+        importlib.import_module(module.name)
+    return _all_subclasses(APITestBase), _all_subclasses(ViewTestBase)
+
+
+def test_every_resource_has_api_and_view_test_cases(test_classes) -> None:
+    api_cases, view_cases = test_classes
+    tested_api = {getattr(c, "resource", None) for c in api_cases}
+    tested_models = {getattr(c, "model", None) for c in view_cases}
+    declared = resources.all_resources()
+    assert declared
+    missing_api = [r.name for r in declared if r.name not in tested_api]
+    missing_views = [
+        r.name for r in declared if r.model not in tested_models and r.name not in API_ONLY
+    ]
+    assert not missing_api, f"resources without API test cases: {missing_api}"
+    assert not missing_views, f"resources without view test cases: {missing_views}"
+
+
+def test_list_routes_publish_their_parameters(client_for, org) -> None:
+    spec = client_for("admin").get("/api/v1/openapi.json").json()
+    for resource in resources.all_resources():
+        if not resource.offers(LIST):
+            continue
+        operation = spec["paths"][f"/api/v1/{resource.name}"]["get"]
+        names = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+        assert {"page", "page_size", "q", "sort"} <= set(names), resource.name
+        assert set(resource.filterset.filters) <= set(names), resource.name
+        size = names["page_size"]["schema"]
+        bounds = size.get("anyOf", [size])[0]
+        assert bounds["minimum"] == 1 and bounds["maximum"] >= 1, (resource.name, size)
