@@ -20,8 +20,10 @@ def connect() -> None:
 
 def _mount_api() -> None:
     from guanxi.core.resources.api_routes import add_router
+    from guanxi.sales import resources
     from guanxi.sales.api import router
 
+    resources.register_all()
     add_router(router)
 
 
