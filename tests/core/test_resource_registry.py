@@ -64,3 +64,12 @@ def test_list_routes_publish_their_parameters(client_for, org) -> None:
         size = names["page_size"]["schema"]
         bounds = size.get("anyOf", [size])[0]
         assert bounds["minimum"] == 1 and bounds["maximum"] >= 1, (resource.name, size)
+
+
+def test_api_errors_are_json_everywhere(client_for, org) -> None:
+    client = client_for("rep1")
+    for url in ("/api/v1/no-such-route", "/api/v1/customers/999999999", "/api/v1/customers/x"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response.json()["code"] == "not_found", url

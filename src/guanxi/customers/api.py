@@ -13,13 +13,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from guanxi.core import imports
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models import ImportBatch, User
+from guanxi.core.resources import lists
 from guanxi.core.resources.api_routes import active_user
 from guanxi.core.scopes import CHANGE, effective_scope
 from guanxi.core.services.records import get_visible
@@ -73,22 +74,32 @@ class MessageOut(Schema):
 # ------------------------------------------------------------------ customers
 
 
+class CheckQuery(lists.PageQuery):
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
 @router.get(
-    "/customers/check", response=list[ExistingOut], summary="Duplicate check (查重) before creating"
+    "/customers/check",
+    response=lists.page_schema("DuplicateCheckPage", ExistingOut),
+    summary="Duplicate check (查重) before creating",
 )
-def check_customer(
-    request: HttpRequest, name: str = "", phone: str = "", email: str = ""
-) -> list[dict[str, Any]]:
-    found = duplicates.check_duplicates(request.user, name=name, phone=phone, email=email)
-    return [
-        {
+def check_customer(request: HttpRequest, query: Query[CheckQuery]) -> dict[str, Any]:
+    found = duplicates.check_duplicates(
+        request.user, name=query.name, phone=query.phone, email=query.email
+    )
+    return lists.page_of(
+        request,
+        found,
+        CheckQuery,
+        lambda f: {
             "exists": True,
             "owner": f.owner,
             "reason": f.reason,
             "id": f.customer.pk if f.customer else None,
-        }
-        for f in found
-    ]
+        },
+    )
 
 
 @router.post("/customers/{int:customer_id}/reassign", response=MessageOut)
