@@ -104,9 +104,10 @@ def rule_for(name: str) -> str | None:
     for prefix, rule in PREFIX_RULES.items():
         if name.startswith(prefix):
             return rule
+    from guanxi.core import access
     from tests.route_rules import MODULE_RULES
 
-    return MODULE_RULES.get(name)
+    return access.rule_for(name) or MODULE_RULES.get(name)
 
 
 def test_every_route_has_an_access_rule():

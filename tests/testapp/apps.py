@@ -98,3 +98,7 @@ class TestAppConfig(AppConfig):
         from tests.testapp import hooks
 
         hooks.subscribe()
+
+        from tests.testapp import resources
+
+        resources.register_all()

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -67,6 +67,11 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 @api.exception_handler(RecordNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 

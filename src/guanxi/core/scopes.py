@@ -100,8 +100,55 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
+def may_view_module(user: Any, module: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` at all (for gated fields)."""
+    return effective_scope(user, module, VIEW) != DataScope.NONE
+
+
+#: model -> [(path, actions)]: "also visible through <path> for <action>" (declared by resources).
+_SCOPE_PATHS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
+
+
+def add_scope_path(model: type, path: str, actions: tuple[str, ...]) -> None:
+    """Let ``model``'s records also be reached through the related record at ``path``: a user
+    who may ``action`` that record may ``action`` this one (a ticket through its customer)."""
+    if any(a not in ACTIONS for a in actions):
+        raise ValueError(f"unknown action in {actions!r}")
+    paths = _SCOPE_PATHS.setdefault(model, [])
+    if (path, actions) not in paths:
+        paths.append((path, actions))
+
+
+def _through_paths(model: type, user: Any, action: str) -> Q | None:
+    condition: Q | None = None
+    for path, actions in _SCOPE_PATHS.get(model, []):
+        if action not in actions:
+            continue
+        related = _related_model(model, path)
+        reachable = restrict(related.objects.all(), user, action)
+        part = Q(**{f"{path}__in": reachable.values("pk")})
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _related_model(model: type, path: str) -> Any:
+    current: Any = model
+    for step in path.split("__"):
+        current = current._meta.get_field(step).related_model
+    return current
+
+
 def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
     """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
+    model = queryset.model
+    through = _through_paths(model, user, action) if model in _SCOPE_PATHS else None
+    if through is not None:
+        own = _restrict_own(queryset.model.all_objects.all(), user, action)
+        return queryset.filter(Q(pk__in=own.values("pk")) | through).distinct()
+    return _restrict_own(queryset, user, action)
+
+
+def _restrict_own(queryset: _QS, user: Any, action: str) -> _QS:
     model = queryset.model
     parent_path = getattr(model.Scope, "parent", None)
     if parent_path:

@@ -19,8 +19,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.core import dashboard, modules, team
-        from guanxi.core.api import api
-        from guanxi.customers import links, panels
+        from guanxi.core.resources.api_routes import add_router
+        from guanxi.customers import links, panels, resources
         from guanxi.customers.api import router
         from guanxi.customers.dashboard import customers_panel
         from guanxi.customers.demo import generate
@@ -38,10 +38,8 @@ class CustomersConfig(AppConfig):
         )
         links.register(Contact, "customer")
         links.register(Activity, "customer")
-        # The project's API mounts each app's router; URLs are resolved after ready(), so
-        # mounting here reaches /api/v1/ without core importing this app.
-        if not any(prefix == "/" and r is router for prefix, r in api._routers):
-            api.add_router("/", router)
+        resources.register_all()
+        add_router(router)
 
 
 def _may_view(user: Any) -> bool:

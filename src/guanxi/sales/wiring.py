@@ -19,13 +19,12 @@ def connect() -> None:
 
 
 def _mount_api() -> None:
-    from guanxi.core.api import api
+    from guanxi.core.resources.api_routes import add_router
+    from guanxi.sales import resources
     from guanxi.sales.api import router
 
-    # The project's API mounts each app's router; URLs are resolved after ready(), so mounting
-    # here reaches /api/v1/ without core importing this app (as the customers module does).
-    if not any(prefix == "/" and r is router for prefix, r in api._routers):
-        api.add_router("/", router)
+    resources.register_all()
+    add_router(router)
 
 
 def _register_links() -> None:
