@@ -46,7 +46,7 @@ class Ticket(OwnedRecord):
     title = models.CharField(max_length=100)
 
     class Scope:
-        module = "service"
+        module = "widgets"  # the test app's own module (tests/testapp/apps.py)
         parent = None
 
     def __str__(self) -> str:

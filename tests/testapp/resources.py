@@ -51,7 +51,7 @@ def register_all() -> None:
             int,
             "testapp_score__score",
             label="test score",
-            module="marketing",
+            module="widgets",
             filter=Filter("testapp_score__score__gte", int),
         ),
     )
