@@ -9,9 +9,6 @@ SIGNED_IN = "signed_in"
 
 MODULE_RULES: dict[str, str] = {}
 
-from tests.customers.route_rules import CUSTOMERS_RULES  # noqa: E402
-
-MODULE_RULES.update(CUSTOMERS_RULES)
 
 # The sales module (guanxi.sales): record routes are scoped; lists, creates, reports and
 # the import narrow to the caller's scope themselves.
@@ -23,17 +20,14 @@ MODULE_RULES.update(
         "api:complete_task": SCOPED,
         "api:confirm_order": SCOPED,
         "api:convert_lead": SCOPED,
-        "api:create_category": SIGNED_IN,
         "api:create_lead": SIGNED_IN,
         "api:create_opportunity": SIGNED_IN,
         "api:create_order": SIGNED_IN,
-        "api:create_product": SIGNED_IN,
         "api:create_task": SIGNED_IN,
         "api:delete_instalment": SCOPED,
         "api:delete_lead": SCOPED,
         "api:delete_opportunity": SCOPED,
         "api:delete_order": SCOPED,
-        "api:delete_product": SCOPED,
         "api:delete_task": SCOPED,
         "api:deliver_order": SCOPED,
         "api:disqualify_lead": SCOPED,
@@ -41,23 +35,20 @@ MODULE_RULES.update(
         "api:get_opportunity": SCOPED,
         "api:get_order": SCOPED,
         "api:get_payment": SCOPED,
-        "api:get_product": SCOPED,
         "api:get_report": SCOPED,
         "api:get_task": SCOPED,
         "api:lead_duplicates": SCOPED,
-        "api:list_categories": SIGNED_IN,
         "api:list_leads": SIGNED_IN,
         "api:list_opportunities": SIGNED_IN,
         "api:list_orders": SIGNED_IN,
         "api:list_payments": SIGNED_IN,
-        "api:list_pipelines": SIGNED_IN,
-        "api:list_products": SIGNED_IN,
         "api:list_receivables": SIGNED_IN,
         "api:list_tasks": SIGNED_IN,
         "api:log_task_activity": SCOPED,
         "api:move_opportunity": SCOPED,
         "api:opportunity_history": SCOPED,
         "api:reassign_opportunities": SIGNED_IN,
+        "api:release_order": SCOPED,
         "api:record_payment": SIGNED_IN,
         "api:replace_opportunity_lines": SCOPED,
         "api:replace_order_lines": SCOPED,
@@ -70,7 +61,6 @@ MODULE_RULES.update(
         "api:update_opportunity": SCOPED,
         "api:update_order": SCOPED,
         "api:update_payment": SCOPED,
-        "api:update_product": SCOPED,
         "api:update_task": SCOPED,
         "sales:board": SIGNED_IN,
         "sales:calendar": SIGNED_IN,
@@ -99,10 +89,6 @@ MODULE_RULES.update(
         "sales:order_list": SIGNED_IN,
         "sales:payment_list": SIGNED_IN,
         "sales:payment_reverse": SCOPED,
-        "sales:product_create": SIGNED_IN,
-        "sales:product_delete": SCOPED,
-        "sales:product_edit": SCOPED,
-        "sales:product_list": SIGNED_IN,
         "sales:receivables": SIGNED_IN,
         "sales:report": SIGNED_IN,
         "sales:reports": SIGNED_IN,
@@ -121,10 +107,5 @@ MODULE_RULES.update(
         "sales:task_restore": SCOPED,
         "sales:order_bin": SCOPED,
         "sales:order_restore": SCOPED,
-        "api:list_price_lists": SIGNED_IN,
-        "api:create_price_list": SIGNED_IN,
-        "api:create_pipeline": SIGNED_IN,
-        "api:update_stage": SCOPED,
-        "api:set_price": SCOPED,
     }
 )

@@ -48,6 +48,7 @@ def record_routes(world):
             ("patch", f"/api/v1/orders/{order}", {"notes": "x", "version": 1}),
             ("put", f"/api/v1/orders/{order}/lines", {"lines": []}),
             ("post", f"/api/v1/orders/{order}/confirm", {}),
+            ("post", f"/api/v1/orders/{order}/release", {}),
             ("post", f"/api/v1/orders/{order}/deliver", {}),
             ("post", f"/api/v1/orders/{order}/cancel", {"reason": "x"}),
             (
@@ -176,10 +177,16 @@ def test_opportunity_order_payment_flow(org, catalogue, customers, api_for):
         == 404
     )
     won = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "won"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "won"
     )
     lost = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "lost"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "lost"
     )
     assert (
         send(

@@ -15,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 
 from guanxi.core.models.org import User
 from guanxi.core.models.roles import DataScope, RoleScope
+from guanxi.core.modules import module_codes
 
 if TYPE_CHECKING:
     from guanxi.core.models.org import Department
@@ -34,8 +35,8 @@ _SCOPE_CACHE = "_guanxi_scope_cache"
 def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
     """The widest scope any of the user's roles grants in ``module`` for ``action``.
 
-    Cached on the user object for the length of one request (never process-wide, so a role
-    change takes effect on the next request).
+    Only registered modules count. Cached on the user object for the length of one request
+    (never process-wide, so a role change takes effect on the next request).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -46,9 +47,10 @@ def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
     cache: dict[tuple[str, str], str] | None = getattr(user, _SCOPE_CACHE, None)
     if cache is None:
         cache = {}
-        rows = RoleScope.objects.filter(role__group__user=user).values_list(
-            "module", "view", "change"
-        )
+        # Rows of modules not registered (say, left by an uninstalled module) grant nothing.
+        rows = RoleScope.objects.filter(
+            role__group__user=user, module__in=module_codes()
+        ).values_list("module", "view", "change")
         grants: dict[tuple[str, str], list[str]] = {}
         for row_module, view, change in rows:
             grants.setdefault((row_module, VIEW), []).append(view)
@@ -56,6 +58,15 @@ def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
         cache = {key: DataScope.widest(values) for key, values in grants.items()}
         setattr(user, _SCOPE_CACHE, cache)
     return cache.get((module, action), DataScope.NONE)
+
+
+def may_act(user: RequestUser | None, module: str, action: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` for ``action`` at all.
+
+    The one answer to "may this user see (or change) anything in module X" — for menus,
+    create and import pages, panels and assignee lists; which records, is :func:`restrict`'s.
+    """
+    return effective_scope(user, module, action) != DataScope.NONE
 
 
 def subordinate_ids(user: User) -> set[int]:
@@ -92,8 +103,55 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
+def may_view_module(user: RequestUser | None, module: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` at all (for gated fields)."""
+    return effective_scope(user, module, VIEW) != DataScope.NONE
+
+
+#: model -> [(path, actions)]: "also visible through <path> for <action>" (declared by resources).
+_SCOPE_PATHS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
+
+
+def add_scope_path(model: type, path: str, actions: tuple[str, ...]) -> None:
+    """Let ``model``'s records also be reached through the related record at ``path``: a user
+    who may ``action`` that record may ``action`` this one (a ticket through its customer)."""
+    if any(a not in ACTIONS for a in actions):
+        raise ValueError(f"unknown action in {actions!r}")
+    paths = _SCOPE_PATHS.setdefault(model, [])
+    if (path, actions) not in paths:
+        paths.append((path, actions))
+
+
+def _through_paths(model: type[Model], user: RequestUser | None, action: str) -> Q | None:
+    condition: Q | None = None
+    for path, actions in _SCOPE_PATHS.get(model, []):
+        if action not in actions:
+            continue
+        related = _related_model(model, path)
+        reachable = restrict(related.objects.all(), user, action)
+        part = Q(**{f"{path}__in": reachable.values("pk")})
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _related_model(model: type, path: str) -> Any:
+    current: Any = model
+    for step in path.split("__"):
+        current = current._meta.get_field(step).related_model
+    return current
+
+
 def restrict(queryset: _QS, user: RequestUser | None, action: str = VIEW) -> _QS:
     """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
+    model = queryset.model
+    through = _through_paths(model, user, action) if model in _SCOPE_PATHS else None
+    if through is not None:
+        own = _restrict_own(queryset.model.all_objects.all(), user, action)
+        return queryset.filter(Q(pk__in=own.values("pk")) | through).distinct()
+    return _restrict_own(queryset, user, action)
+
+
+def _restrict_own(queryset: _QS, user: RequestUser | None, action: str) -> _QS:
     model = queryset.model
     parent_path = getattr(model.Scope, "parent", None)
     if parent_path:

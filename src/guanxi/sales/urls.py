@@ -1,14 +1,12 @@
 from django.urls import path
 
+from guanxi.core.resources import pages
 from guanxi.sales import views
 
 app_name = "sales"
 
 urlpatterns = [
-    path("products/", views.ProductList.as_view(), name="product_list"),
-    path("products/new/", views.ProductEdit.as_view(), name="product_create"),
-    path("products/<int:pk>/edit/", views.ProductEdit.as_view(), name="product_edit"),
-    path("products/<int:pk>/delete/", views.ProductDelete.as_view(), name="product_delete"),
+    *pages.urlpatterns("sales"),
     path("leads/", views.LeadList.as_view(), name="lead_list"),
     path("leads/new/", views.LeadEdit.as_view(), name="lead_create"),
     path("leads/assign/", views.LeadAssign.as_view(), name="lead_assign"),

@@ -1,7 +1,9 @@
 """Platform models, one module per concept."""
 
+from guanxi.core.models.attachments import Attachment
 from guanxi.core.models.audit import AuditEvent, ImportBatch
 from guanxi.core.models.jobs import JobRun
+from guanxi.core.models.module_settings import ModuleSettingValues, SettingChange
 from guanxi.core.models.org import Department, User
 from guanxi.core.models.records import (
     AuditedQuerySet,
@@ -15,6 +17,7 @@ from guanxi.core.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditedQuerySet",
     "Collaborator",
@@ -22,10 +25,12 @@ __all__ = [
     "Department",
     "ImportBatch",
     "JobRun",
+    "ModuleSettingValues",
     "OwnedRecord",
     "Role",
     "RoleScope",
     "SavedFilter",
+    "SettingChange",
     "SoftDeleteRecord",
     "User",
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput
-from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.scopes import CHANGE, may_act
 from guanxi.core.signed_in import signed_in_user
 from guanxi.sales import forms
 from guanxi.sales.services import (
@@ -20,7 +20,7 @@ from guanxi.sales.services import (
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     actor = signed_in_user(request)
-    if effective_scope(actor, "sales", CHANGE) == "none":
+    if not may_act(actor, "sales", CHANGE):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, StaleVersion
 from guanxi.core.models import User
-from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.scopes import CHANGE, may_act
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.signed_in import signed_in_user
@@ -77,7 +77,7 @@ class LeadList(generic.ObjectListView):
         return {
             "statuses": LeadStatus.choices,
             "assign_form": forms.AssignForm(user=self.actor),
-            "can_change": effective_scope(self.actor, "sales", CHANGE) != "none",
+            "can_change": may_act(self.actor, "sales", CHANGE),
         }
 
 
