@@ -19,11 +19,12 @@ from pydantic import ConfigDict
 
 from guanxi.core import imports, jobs
 from guanxi.core.errors import InvalidInput, NotAllowed
-from guanxi.core.models import ImportBatch, JobRun, User
+from guanxi.core.models import ImportBatch, JobRun
 from guanxi.core.resources import lists
 from guanxi.core.resources.api_routes import active_user
 from guanxi.core.scopes import CHANGE, may_act
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services import duplicates, importing
@@ -87,9 +88,8 @@ class CheckQuery(lists.PageQuery):
     summary="Duplicate check (查重) before creating",
 )
 def check_customer(request: HttpRequest, query: Query[CheckQuery]) -> dict[str, Any]:
-    found = duplicates.check_duplicates(
-        request.user, name=query.name, phone=query.phone, email=query.email
-    )
+    user = signed_in_user(request)
+    found = duplicates.check_duplicates(user, name=query.name, phone=query.phone, email=query.email)
     return lists.page_of(
         request,
         found,
@@ -107,20 +107,20 @@ def check_customer(request: HttpRequest, query: Query[CheckQuery]) -> dict[str, 
 def reassign_customer(
     request: HttpRequest, customer_id: int, payload: ReassignIn
 ) -> dict[str, str]:
-    customer = get_visible(Customer, customer_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    customer = get_visible(Customer, customer_id, user, CHANGE)
     customer_services.reassign_customers(
-        [customer], actor=request.user, new_owner=active_user(payload.owner)
+        [customer], actor=user, new_owner=active_user(payload.owner)
     )
     return {"detail": _("Owner changed.")}
 
 
 @router.post("/customers/reassign", response=MessageOut, summary="Bulk reassign, all or nothing")
 def bulk_reassign(request: HttpRequest, payload: BulkReassignIn) -> dict[str, str]:
+    user = signed_in_user(request)
     if not payload.ids:
         raise InvalidInput({"ids": [_("Select at least one record.")]})
-    customer_services.reassign_by_ids(
-        payload.ids, actor=request.user, new_owner=active_user(payload.owner)
-    )
+    customer_services.reassign_by_ids(payload.ids, actor=user, new_owner=active_user(payload.owner))
     return {"detail": _("Owner changed.")}
 
 
@@ -134,7 +134,8 @@ def import_customers(
     skip_invalid: bool = Form(False),
     mapping: str = Form(""),
 ) -> Status:
-    if not may_act(request.user, "customers", CHANGE):
+    user = signed_in_user(request)
+    if not may_act(user, "customers", CHANGE):
         raise NotAllowed(_("You may not import customers."))
     if file.size is not None and file.size > imports.MAX_UPLOAD_BYTES:
         raise InvalidInput({"file": [_("The file is too large.")]})
@@ -144,22 +145,18 @@ def import_customers(
     if len(data) > threshold:
         # Checked now so a malformed file is refused before it is queued.
         importing.read(data, file.name or "", parsed_mapping)
-        actor = request.user
-        assert isinstance(actor, User)  # the API authenticates every call
         batch = ImportBatch.objects.create(
-            kind="customers", actor=actor, file_name=(file.name or "")[:255],
+            kind="customers", actor=user, file_name=(file.name or "")[:255],
             file_sha256=imports.sha256(data), status="queued",
         )  # fmt: skip
         jobs.queue_run(
-            IMPORT_JOB, import_key(batch.pk), user=actor, batch=batch, message=_("Queued")
+            IMPORT_JOB, import_key(batch.pk), user=user, batch=batch, message=_("Queued")
         )
-        run_import(
-            batch.pk, data, file.name or "", request.user.pk, dry_run, skip_invalid, parsed_mapping
-        )
+        run_import(batch.pk, data, file.name or "", user.pk, dry_run, skip_invalid, parsed_mapping)
         batch.refresh_from_db()
         return Status(202, _batch_out(batch, dry_run))
     result = importing.import_customers(
-        data, filename=file.name or "", actor=request.user, dry_run=dry_run,
+        data, filename=file.name or "", actor=user, dry_run=dry_run,
         skip_invalid=skip_invalid, mapping=parsed_mapping,
     )  # fmt: skip
     status = "checked" if dry_run else ("done" if result.written else "failed")
@@ -193,7 +190,8 @@ def _batch_out(batch: ImportBatch, dry_run: bool = False) -> dict[str, Any]:
     "/customers/imports/{int:batch_id}", response=ImportOut, summary="Status of an import batch"
 )
 def import_status(request: HttpRequest, batch_id: int) -> dict[str, Any]:
-    batch = get_object_or_404(ImportBatch, pk=batch_id, actor=request.user, kind="customers")
+    user = signed_in_user(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_id, actor=user, kind="customers")
     return _batch_out(batch)
 
 

@@ -15,6 +15,7 @@ from guanxi.core.resources import get
 from guanxi.core.resources.api_routes import out, reread
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales.api import router
 from guanxi.sales.api.common import Strict
 from guanxi.sales.models import PriceList, Product
@@ -29,10 +30,9 @@ class PriceIn(Strict):
 def set_price(
     request: HttpRequest, price_list_id: int, product_id: int, payload: PriceIn
 ) -> dict[str, Any]:
-    price_list = get_visible(PriceList, price_list_id, request.user, CHANGE)
-    product = get_visible(Product, product_id, request.user)
-    products.set_price(
-        actor=request.user, price_list=price_list, product=product, price=payload.price
-    )
+    user = signed_in_user(request)
+    price_list = get_visible(PriceList, price_list_id, user, CHANGE)
+    product = get_visible(Product, product_id, user)
+    products.set_price(actor=user, price_list=price_list, product=product, price=payload.price)
     declared = get("price_lists")
-    return out(declared, reread(declared, price_list.pk, request.user), request.user)
+    return out(declared, reread(declared, price_list.pk, user), user)

@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models import User
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales.models import (
     PriceList,
 )
@@ -51,7 +52,8 @@ def _user(user_id: int | None, field: str = "owner") -> User | None:
 def _price_list_of(request: HttpRequest, price_list_id: int | None) -> PriceList | None:
     if price_list_id is None:
         return None
-    found = PriceList.objects.visible_to(request.user).filter(pk=price_list_id, active=True).first()
+    visible = PriceList.objects.visible_to(signed_in_user(request))
+    found = visible.filter(pk=price_list_id, active=True).first()
     if found is None:
         raise InvalidInput({"price_list": [_("No such active price list.")]})
     return found
@@ -61,7 +63,7 @@ def _etag(response: HttpResponse, version: int) -> None:
     response["ETag"] = f'"{version}"'
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return str(user) if user is not None else ""
 
 

@@ -15,6 +15,7 @@ from guanxi.core.errors import InvalidInput
 from guanxi.core.models import Department
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_in_bin, get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales import filters
 from guanxi.sales.api import router
 from guanxi.sales.api.common import (
@@ -139,55 +140,58 @@ class RoundRobinIn(Strict):
 
 @router.get("/leads", response=LeadPage)
 def list_leads(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in_user(request)
     rows, info = paginate(
-        request, Lead.objects.visible_to(request.user).select_related("owner"), filters.LEAD_FILTERS
+        request, Lead.objects.visible_to(user).select_related("owner"), filters.LEAD_FILTERS
     )
     return {**info, "items": [LeadOut.of(x) for x in rows]}
 
 
 @router.get("/leads/{lead_id}", response=LeadOut)
 def get_lead(request: HttpRequest, lead_id: int, response: HttpResponse) -> dict[str, Any]:
-    lead = get_visible(Lead, lead_id, request.user)
+    user = signed_in_user(request)
+    lead = get_visible(Lead, lead_id, user)
     _etag(response, lead.version)
     return LeadOut.of(lead)
 
 
 @router.post("/leads", response={201: LeadOut})
 def create_lead(request: HttpRequest, payload: LeadIn) -> tuple[int, dict[str, Any]]:
+    user = signed_in_user(request)
     values = _set(payload)
     owner = _user(values.pop("owner", None))
-    return 201, LeadOut.of(leads.create_lead(actor=request.user, values=values, owner=owner))
+    return 201, LeadOut.of(leads.create_lead(actor=user, values=values, owner=owner))
 
 
 @router.patch("/leads/{lead_id}", response=LeadOut)
 def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch) -> dict[str, Any]:
-    lead = get_visible(Lead, lead_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    lead = get_visible(Lead, lead_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
-    return LeadOut.of(
-        leads.update_lead(lead, actor=request.user, expected_version=version, changes=values)
-    )
+    return LeadOut.of(leads.update_lead(lead, actor=user, expected_version=version, changes=values))
 
 
 @router.delete("/leads/{lead_id}", response={204: None})
 def delete_lead(request: HttpRequest, lead_id: int) -> tuple[int, None]:
-    leads.delete_lead(get_visible(Lead, lead_id, request.user, CHANGE), actor=request.user)
+    user = signed_in_user(request)
+    leads.delete_lead(get_visible(Lead, lead_id, user, CHANGE), actor=user)
     return 204, None
 
 
 @router.post("/leads/{lead_id}/restore", response=LeadOut)
 def restore_lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
-    return LeadOut.of(
-        leads.restore_lead(get_in_bin(Lead, lead_id, request.user), actor=request.user)
-    )
+    user = signed_in_user(request)
+    return LeadOut.of(leads.restore_lead(get_in_bin(Lead, lead_id, user), actor=user))
 
 
 @router.post("/leads/{lead_id}/disqualify", response=LeadOut)
 def disqualify_lead(request: HttpRequest, lead_id: int, payload: DisqualifyIn) -> dict[str, Any]:
-    lead = get_visible(Lead, lead_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    lead = get_visible(Lead, lead_id, user, CHANGE)
     return LeadOut.of(
         leads.disqualify_lead(
-            lead, actor=request.user, reason=payload.reason, expected_version=payload.version
+            lead, actor=user, reason=payload.reason, expected_version=payload.version
         )
     )
 
@@ -196,7 +200,8 @@ def disqualify_lead(request: HttpRequest, lead_id: int, payload: DisqualifyIn) -
     "/leads/{lead_id}/duplicates", response=list[DuplicateOut], summary="查重 before converting"
 )
 def lead_duplicates(request: HttpRequest, lead_id: int) -> Any:
-    lead = get_visible(Lead, lead_id, request.user)
+    user = signed_in_user(request)
+    lead = get_visible(Lead, lead_id, user)
     return [
         {
             "exists": True,
@@ -204,7 +209,7 @@ def lead_duplicates(request: HttpRequest, lead_id: int) -> Any:
             "reason": f.reason,
             "id": f.customer.pk if f.customer else None,
         }
-        for f in leads.duplicates_for(lead, request.user)
+        for f in leads.duplicates_for(lead, user)
     ]
 
 
@@ -214,7 +219,8 @@ def lead_duplicates(request: HttpRequest, lead_id: int) -> Any:
     summary="Convert a qualified lead",
 )
 def convert_lead(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
-    lead = get_visible(Lead, lead_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    lead = get_visible(Lead, lead_id, user, CHANGE)
     opportunity: dict[str, Any] = {}
     if payload.opportunity_name:
         opportunity["name"] = payload.opportunity_name
@@ -225,7 +231,7 @@ def convert_lead(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
     try:
         lead = leads.convert_lead(
             lead,
-            actor=request.user,
+            actor=user,
             existing_customer=payload.existing_customer,
             create_new_customer=payload.create_new_customer,
             create_opportunity=payload.create_opportunity,
@@ -249,9 +255,10 @@ def convert_lead(request: HttpRequest, lead_id: int, payload: ConvertIn) -> Any:
 
 @router.post("/leads/assign", response=MessageOut, summary="Bulk assignment, all or nothing")
 def assign_leads(request: HttpRequest, payload: BulkAssignIn) -> dict[str, str]:
+    user = signed_in_user(request)
     if not payload.ids:
         raise InvalidInput({"ids": [_("Select at least one record.")]})
-    leads.assign_leads(payload.ids, actor=request.user, new_owner=_user(payload.owner))
+    leads.assign_leads(payload.ids, actor=user, new_owner=_user(payload.owner))
     return {"detail": _("Owner changed.")}
 
 
@@ -259,8 +266,9 @@ def assign_leads(request: HttpRequest, payload: BulkAssignIn) -> dict[str, str]:
     "/leads/round-robin", response=list[LeadOut], summary="Deal leads out in turn within a team"
 )
 def round_robin(request: HttpRequest, payload: RoundRobinIn) -> Any:
+    user = signed_in_user(request)
     team = Department.objects.filter(pk=payload.team).first()
     if team is None:
         raise InvalidInput({"team": [_("No such team.")]})
-    done = leads.assign_round_robin(payload.ids, actor=request.user, team=team)
+    done = leads.assign_round_robin(payload.ids, actor=user, team=team)
     return [LeadOut.of(x) for x in done]

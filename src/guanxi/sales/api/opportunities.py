@@ -14,6 +14,7 @@ from guanxi.core.api import paginate
 from guanxi.core.errors import InvalidInput
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_in_bin, get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.customers.models import Customer
 from guanxi.sales import filters
 from guanxi.sales.api import router
@@ -145,7 +146,8 @@ class OpportunityPage(PageInfo):
 
 
 def _opportunity_rows(request: HttpRequest) -> Any:
-    return Opportunity.objects.visible_to(request.user).select_related("customer", "stage", "owner")
+    user = signed_in_user(request)
+    return Opportunity.objects.visible_to(user).select_related("customer", "stage", "owner")
 
 
 @router.get("/opportunities", response=OpportunityPage)
@@ -162,15 +164,17 @@ def _opportunity_detail(o: Opportunity) -> dict[str, Any]:
 def get_opportunity(
     request: HttpRequest, opportunity_id: int, response: HttpResponse
 ) -> dict[str, Any]:
-    o = get_visible(Opportunity, opportunity_id, request.user)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user)
     _etag(response, o.version)
     return _opportunity_detail(o)
 
 
 @router.post("/opportunities", response={201: OpportunityDetailOut})
 def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[int, dict[str, Any]]:
+    user = signed_in_user(request)
     values = _set(payload)
-    customer = get_visible(Customer, values.pop("customer"), request.user)
+    customer = get_visible(Customer, values.pop("customer"), user)
     owner = _user(values.pop("owner", None))
     stage_id = values.pop("stage", None)
     stage = Stage.objects.filter(pk=stage_id).first() if stage_id else None
@@ -179,7 +183,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[in
     lines = values.pop("lines", None)
     price_list = _price_list_of(request, values.pop("price_list", None))
     o = opportunities.create_opportunity(
-        actor=request.user,
+        actor=user,
         customer=customer,
         values=values,
         owner=owner,
@@ -194,26 +198,27 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> tuple[in
 def update_opportunity(
     request: HttpRequest, opportunity_id: int, payload: OpportunityPatch
 ) -> dict[str, Any]:
-    o = get_visible(Opportunity, opportunity_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
-    o = opportunities.update_opportunity(
-        o, actor=request.user, expected_version=version, changes=values
-    )
+    o = opportunities.update_opportunity(o, actor=user, expected_version=version, changes=values)
     return _opportunity_detail(o)
 
 
 @router.delete("/opportunities/{opportunity_id}", response={204: None})
 def delete_opportunity(request: HttpRequest, opportunity_id: int) -> tuple[int, None]:
-    o = get_visible(Opportunity, opportunity_id, request.user, CHANGE)
-    opportunities.delete_opportunity(o, actor=request.user)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user, CHANGE)
+    opportunities.delete_opportunity(o, actor=user)
     return 204, None
 
 
 @router.post("/opportunities/{opportunity_id}/restore", response=OpportunityOut)
 def restore_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    o = get_in_bin(Opportunity, opportunity_id, request.user)
-    return OpportunityOut.of(opportunities.restore_opportunity(o, actor=request.user))
+    user = signed_in_user(request)
+    o = get_in_bin(Opportunity, opportunity_id, user)
+    return OpportunityOut.of(opportunities.restore_opportunity(o, actor=user))
 
 
 @router.post(
@@ -222,13 +227,14 @@ def restore_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, 
 def move_opportunity(
     request: HttpRequest, opportunity_id: int, payload: StageMoveIn
 ) -> dict[str, Any]:
-    o = get_visible(Opportunity, opportunity_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user, CHANGE)
     stage = Stage.objects.filter(pk=payload.stage).first()
     if stage is None:
         raise InvalidInput({"stage": [_("No such stage.")]})
     o = opportunities.move_stage(
         o,
-        actor=request.user,
+        actor=user,
         stage=stage,
         expected_version=payload.version,
         lost_reason=payload.lost_reason,
@@ -241,10 +247,11 @@ def move_opportunity(
 def replace_opportunity_lines(
     request: HttpRequest, opportunity_id: int, payload: LinesIn
 ) -> dict[str, Any]:
-    o = get_visible(Opportunity, opportunity_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user, CHANGE)
     o = opportunities.replace_lines(
         o,
-        actor=request.user,
+        actor=user,
         lines=[line.model_dump() for line in payload.lines],
         expected_version=payload.version,
     )
@@ -255,7 +262,8 @@ def replace_opportunity_lines(
     "/opportunities/{opportunity_id}/history", response=list[HistoryOut], summary="Stage history"
 )
 def opportunity_history(request: HttpRequest, opportunity_id: int) -> Any:
-    o = get_visible(Opportunity, opportunity_id, request.user)
+    user = signed_in_user(request)
+    o = get_visible(Opportunity, opportunity_id, user)
     rows = StageHistory.objects.filter(opportunity=o).select_related("stage")
     return [
         {
@@ -273,9 +281,8 @@ def opportunity_history(request: HttpRequest, opportunity_id: int) -> Any:
     "/opportunities/reassign", response=MessageOut, summary="Bulk reassign, all or nothing"
 )
 def reassign_opportunities(request: HttpRequest, payload: BulkAssignIn) -> dict[str, str]:
+    user = signed_in_user(request)
     if not payload.ids:
         raise InvalidInput({"ids": [_("Select at least one record.")]})
-    opportunities.reassign_opportunities(
-        payload.ids, actor=request.user, new_owner=_user(payload.owner)
-    )
+    opportunities.reassign_opportunities(payload.ids, actor=user, new_owner=_user(payload.owner))
     return {"detail": _("Owner changed.")}

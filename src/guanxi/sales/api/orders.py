@@ -13,6 +13,7 @@ from guanxi.core import clock
 from guanxi.core.api import paginate
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.customers.models import Customer
 from guanxi.sales import filters
 from guanxi.sales.api import router
@@ -189,9 +190,10 @@ class OrderPage(PageInfo):
 
 @router.get("/orders", response=OrderPage)
 def list_orders(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in_user(request)
     rows, info = paginate(
         request,
-        Order.objects.visible_to(request.user).select_related("customer", "owner"),
+        Order.objects.visible_to(user).select_related("customer", "owner"),
         filters.ORDER_FILTERS,
     )
     return {**info, "items": [OrderOut.of(o) for o in rows]}
@@ -211,7 +213,8 @@ def _order_detail(o: Order) -> dict[str, Any]:
 
 @router.get("/orders/{order_id}", response=OrderDetailOut)
 def get_order(request: HttpRequest, order_id: int, response: HttpResponse) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user)
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user)
     _etag(response, o.version)
     return _order_detail(o)
 
@@ -222,19 +225,16 @@ def get_order(request: HttpRequest, order_id: int, response: HttpResponse) -> di
     summary="A draft order, directly or from a won opportunity",
 )
 def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+    user = signed_in_user(request)
     values = _set(payload)
     customer_id = values.pop("customer", None)
     opportunity_id = values.pop("opportunity", None)
     owner = _user(values.pop("owner", None))
     lines = values.pop("lines", None)
-    opportunity = get_visible(Opportunity, opportunity_id, request.user) if opportunity_id else None
-    customer = (
-        get_visible(Customer, customer_id, request.user)
-        if customer_id and not opportunity
-        else None
-    )
+    opportunity = get_visible(Opportunity, opportunity_id, user) if opportunity_id else None
+    customer = get_visible(Customer, customer_id, user) if customer_id and not opportunity else None
     o = orders.create_order(
-        actor=request.user,
+        actor=user,
         customer=customer,
         opportunity=opportunity,
         values=values,
@@ -247,11 +247,12 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str,
 
 @router.patch("/orders/{order_id}", response=OrderDetailOut)
 def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
     return _order_detail(
-        orders.update_order(o, actor=request.user, expected_version=version, changes=values)
+        orders.update_order(o, actor=user, expected_version=version, changes=values)
     )
 
 
@@ -259,7 +260,8 @@ def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> di
     "/orders/{order_id}", response={204: None}, summary="Drafts only; cancel a confirmed order"
 )
 def delete_order(request: HttpRequest, order_id: int) -> tuple[int, None]:
-    orders.delete_order(get_visible(Order, order_id, request.user, CHANGE), actor=request.user)
+    user = signed_in_user(request)
+    orders.delete_order(get_visible(Order, order_id, user, CHANGE), actor=user)
     return 204, None
 
 
@@ -267,10 +269,11 @@ def delete_order(request: HttpRequest, order_id: int) -> tuple[int, None]:
     "/orders/{order_id}/lines", response=OrderDetailOut, summary="Replace a draft order's lines"
 )
 def replace_order_lines(request: HttpRequest, order_id: int, payload: LinesIn) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
     o = orders.replace_lines(
         o,
-        actor=request.user,
+        actor=user,
         lines=[line.model_dump() for line in payload.lines],
         expected_version=payload.version,
     )
@@ -288,10 +291,9 @@ def replace_order_lines(request: HttpRequest, order_id: int, payload: LinesIn) -
     ),
 )
 def confirm_order(request: HttpRequest, order_id: int, payload: VersionIn) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
-    return _order_detail(
-        orders.confirm_order(o, actor=request.user, expected_version=payload.version)
-    )
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
+    return _order_detail(orders.confirm_order(o, actor=user, expected_version=payload.version))
 
 
 @router.post(
@@ -301,27 +303,24 @@ def confirm_order(request: HttpRequest, order_id: int, payload: VersionIn) -> di
     description="A hook may still refuse (400, the reason under `fields.status`).",
 )
 def release_order(request: HttpRequest, order_id: int, payload: VersionIn) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
-    return _order_detail(
-        orders.release_order(o, actor=request.user, expected_version=payload.version)
-    )
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
+    return _order_detail(orders.release_order(o, actor=user, expected_version=payload.version))
 
 
 @router.post("/orders/{order_id}/deliver", response=OrderDetailOut)
 def deliver_order(request: HttpRequest, order_id: int, payload: VersionIn) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
-    return _order_detail(
-        orders.deliver_order(o, actor=request.user, expected_version=payload.version)
-    )
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
+    return _order_detail(orders.deliver_order(o, actor=user, expected_version=payload.version))
 
 
 @router.post("/orders/{order_id}/cancel", response=OrderDetailOut)
 def cancel_order(request: HttpRequest, order_id: int, payload: CancelIn) -> dict[str, Any]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
     return _order_detail(
-        orders.cancel_order(
-            o, actor=request.user, reason=payload.reason, expected_version=payload.version
-        )
+        orders.cancel_order(o, actor=user, reason=payload.reason, expected_version=payload.version)
     )
 
 
@@ -333,9 +332,10 @@ def cancel_order(request: HttpRequest, order_id: int, payload: CancelIn) -> dict
 def add_instalment(
     request: HttpRequest, order_id: int, payload: InstalmentIn
 ) -> tuple[int, dict[str, Any]]:
-    o = get_visible(Order, order_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    o = get_visible(Order, order_id, user, CHANGE)
     values = _set(payload)
-    i = orders.add_instalment(o, actor=request.user, values=values)
+    i = orders.add_instalment(o, actor=user, values=values)
     return 201, InstalmentOut.of(i, clock.today())
 
 
@@ -343,16 +343,16 @@ def add_instalment(
 def update_instalment(
     request: HttpRequest, instalment_id: int, payload: InstalmentPatch
 ) -> dict[str, Any]:
-    i = get_visible(Instalment, instalment_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    i = get_visible(Instalment, instalment_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
-    i = orders.update_instalment(i, actor=request.user, expected_version=version, changes=values)
+    i = orders.update_instalment(i, actor=user, expected_version=version, changes=values)
     return InstalmentOut.of(i, clock.today())
 
 
 @router.delete("/instalments/{instalment_id}", response={204: None})
 def delete_instalment(request: HttpRequest, instalment_id: int) -> tuple[int, None]:
-    orders.delete_instalment(
-        get_visible(Instalment, instalment_id, request.user, CHANGE), actor=request.user
-    )
+    user = signed_in_user(request)
+    orders.delete_instalment(get_visible(Instalment, instalment_id, user, CHANGE), actor=user)
     return 204, None

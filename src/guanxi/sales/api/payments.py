@@ -12,6 +12,7 @@ from ninja import Schema
 from guanxi.core.api import paginate
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales import filters
 from guanxi.sales.api import router
 from guanxi.sales.api.common import (
@@ -102,9 +103,10 @@ class PaymentPage(PageInfo):
 
 @router.get("/payments", response=PaymentPage)
 def list_payments(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in_user(request)
     rows, info = paginate(
         request,
-        Payment.objects.visible_to(request.user).select_related("order", "owner"),
+        Payment.objects.visible_to(user).select_related("order", "owner"),
         filters.PAYMENT_FILTERS,
     )
     return {**info, "items": [PaymentOut.of(p) for p in rows]}
@@ -112,28 +114,31 @@ def list_payments(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/payments/{payment_id}", response=PaymentOut)
 def get_payment(request: HttpRequest, payment_id: int, response: HttpResponse) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user)
+    user = signed_in_user(request)
+    p = get_visible(Payment, payment_id, user)
     _etag(response, p.version)
     return PaymentOut.of(p)
 
 
 @router.post("/payments", response={201: PaymentOut}, summary="Record a payment received (回款)")
 def record_payment(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
+    user = signed_in_user(request)
     values = _set(payload)
-    order = get_visible(Order, values.pop("order"), request.user)
+    order = get_visible(Order, values.pop("order"), user)
     owner = _user(values.pop("owner", None))
     return 201, PaymentOut.of(
-        payments.record_payment(actor=request.user, order=order, values=values, owner=owner)
+        payments.record_payment(actor=user, order=order, values=values, owner=owner)
     )
 
 
 @router.patch("/payments/{payment_id}", response=PaymentOut)
 def update_payment(request: HttpRequest, payment_id: int, payload: PaymentPatch) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    p = get_visible(Payment, payment_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
     return PaymentOut.of(
-        payments.update_payment(p, actor=request.user, expected_version=version, changes=values)
+        payments.update_payment(p, actor=user, expected_version=version, changes=values)
     )
 
 
@@ -143,9 +148,10 @@ def update_payment(request: HttpRequest, payment_id: int, payload: PaymentPatch)
     summary="Reverse (冲销); the record stays",
 )
 def reverse_payment(request: HttpRequest, payment_id: int, payload: ReverseIn) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    p = get_visible(Payment, payment_id, user, CHANGE)
     return PaymentOut.of(
         payments.reverse_payment(
-            p, actor=request.user, reason=payload.reason, expected_version=payload.version
+            p, actor=user, reason=payload.reason, expected_version=payload.version
         )
     )

@@ -11,6 +11,7 @@ from ninja import Query, Schema
 
 from guanxi.core import clock
 from guanxi.core.resources import lists
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales.api import router
 from guanxi.sales.models import (
     Order,
@@ -52,7 +53,8 @@ class ReceivablesQuery(lists.PageQuery):
 def list_receivables(request: HttpRequest, query: Query[ReceivablesQuery]) -> dict[str, Any]:
     from guanxi.sales.services.common import currency
 
-    rows = Order.objects.visible_to(request.user)
+    user = signed_in_user(request)
+    rows = Order.objects.visible_to(user)
     if query.owner is not None:
         rows = rows.filter(owner_id=query.owner)
     if query.customer is not None:
@@ -106,9 +108,10 @@ class ReportQuery(lists.PageQuery):
     "/reports/{name}", response=ReportPage, summary="A sales report over the caller's scope"
 )
 def get_report(request: HttpRequest, name: str, query: Query[ReportQuery]) -> dict[str, Any]:
+    user = signed_in_user(request)
     lists.check_keys(request, ReportQuery)
     params = {k: v for k, v in request.GET.lists() if k not in ("page", "page_size")}
-    report = reports.run(name, request.user, params)
+    report = reports.run(name, user, params)
     page = lists.page_of(
         request, report.rows, ReportQuery, lambda row: [reports.json_cell(v) for v in row]
     )

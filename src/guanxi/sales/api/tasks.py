@@ -12,6 +12,7 @@ from guanxi.core import clock
 from guanxi.core.api import paginate
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_visible
+from guanxi.core.signed_in import signed_in_user
 from guanxi.sales import filters
 from guanxi.sales.api import router
 from guanxi.sales.api.common import (
@@ -121,46 +122,50 @@ class TaskPage(PageInfo):
 
 @router.get("/tasks", response=TaskPage)
 def list_tasks(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in_user(request)
     rows, info = paginate(
-        request, Task.objects.visible_to(request.user).select_related("owner"), filters.TASK_FILTERS
+        request, Task.objects.visible_to(user).select_related("owner"), filters.TASK_FILTERS
     )
     return {**info, "items": [TaskOut.of(t) for t in rows]}
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
 def get_task(request: HttpRequest, task_id: int, response: HttpResponse) -> dict[str, Any]:
-    t = get_visible(Task, task_id, request.user)
+    user = signed_in_user(request)
+    t = get_visible(Task, task_id, user)
     _etag(response, t.version)
     return TaskOut.of(t)
 
 
 @router.post("/tasks", response={201: TaskOut})
 def create_task(request: HttpRequest, payload: TaskIn) -> tuple[int, dict[str, Any]]:
+    user = signed_in_user(request)
     values = _set(payload)
     owner = _user(values.pop("owner", None))
-    return 201, TaskOut.of(tasks.create_task(actor=request.user, values=values, owner=owner))
+    return 201, TaskOut.of(tasks.create_task(actor=user, values=values, owner=owner))
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut)
 def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
-    t = get_visible(Task, task_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    t = get_visible(Task, task_id, user, CHANGE)
     values = _set(payload)
     version = _version(request, values)
-    return TaskOut.of(
-        tasks.update_task(t, actor=request.user, expected_version=version, changes=values)
-    )
+    return TaskOut.of(tasks.update_task(t, actor=user, expected_version=version, changes=values))
 
 
 @router.delete("/tasks/{task_id}", response={204: None})
 def delete_task(request: HttpRequest, task_id: int) -> tuple[int, None]:
-    tasks.delete_task(get_visible(Task, task_id, request.user, CHANGE), actor=request.user)
+    user = signed_in_user(request)
+    tasks.delete_task(get_visible(Task, task_id, user, CHANGE), actor=user)
     return 204, None
 
 
 @router.post("/tasks/{task_id}/complete", response=TaskOut)
 def complete_task(request: HttpRequest, task_id: int, payload: VersionIn) -> dict[str, Any]:
-    t = get_visible(Task, task_id, request.user, CHANGE)
-    return TaskOut.of(tasks.complete_task(t, actor=request.user, expected_version=payload.version))
+    user = signed_in_user(request)
+    t = get_visible(Task, task_id, user, CHANGE)
+    return TaskOut.of(tasks.complete_task(t, actor=user, expected_version=payload.version))
 
 
 @router.post(
@@ -169,9 +174,8 @@ def complete_task(request: HttpRequest, task_id: int, payload: VersionIn) -> dic
     summary="Log a communication record; completes the task",
 )
 def log_task_activity(request: HttpRequest, task_id: int, payload: LogActivityIn) -> dict[str, Any]:
-    t = get_visible(Task, task_id, request.user, CHANGE)
+    user = signed_in_user(request)
+    t = get_visible(Task, task_id, user, CHANGE)
     values = _set(payload)
     version = values.pop("version", None)
-    return TaskOut.of(
-        tasks.log_activity(t, actor=request.user, values=values, expected_version=version)
-    )
+    return TaskOut.of(tasks.log_activity(t, actor=user, values=values, expected_version=version))

@@ -220,7 +220,7 @@ def confirm_order(
 
 
 def release_order(
-    order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
+    order: Order, *, actor: User, expected_version: int | None = None, on: Any = None
 ) -> Order:
     """On hold → confirmed: a user with change scope overrides the hooks' holds. The hooks run
     again (``releasing=True``), so one may still refuse if things changed since the hold."""
@@ -240,7 +240,7 @@ def _check_confirmable(order: Order) -> None:
         raise InvalidInput({"total": [_("The total does not match the lines.")]})
 
 
-def _confirm(order: Order, *, actor: Any, on: Any, clear_hold: bool = False) -> Order:
+def _confirm(order: Order, *, actor: User, on: Any, clear_hold: bool = False) -> Order:
     changes: dict[str, Any] = {"status": OrderStatus.CONFIRMED, "confirmed_on": on or clock.today()}
     if clear_hold:
         changes["hold_reason"] = ""  # the audit trail keeps why it was held
