@@ -55,6 +55,7 @@ MODULE_RULES.update(
         "api:move_opportunity": SCOPED,
         "api:opportunity_history": SCOPED,
         "api:reassign_opportunities": SIGNED_IN,
+        "api:release_order": SCOPED,
         "api:record_payment": SIGNED_IN,
         "api:replace_opportunity_lines": SCOPED,
         "api:replace_order_lines": SCOPED,

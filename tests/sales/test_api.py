@@ -48,6 +48,7 @@ def record_routes(world):
             ("patch", f"/api/v1/orders/{order}", {"notes": "x", "version": 1}),
             ("put", f"/api/v1/orders/{order}/lines", {"lines": []}),
             ("post", f"/api/v1/orders/{order}/confirm", {}),
+            ("post", f"/api/v1/orders/{order}/release", {}),
             ("post", f"/api/v1/orders/{order}/deliver", {}),
             ("post", f"/api/v1/orders/{order}/cancel", {"reason": "x"}),
             (

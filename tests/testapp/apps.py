@@ -6,6 +6,7 @@ class TestAppConfig(AppConfig):
     label = "testapp"
 
     def ready(self) -> None:
-        from tests.testapp import resources
+        from tests.testapp import hooks, resources
 
         resources.register_all()
+        hooks.subscribe()

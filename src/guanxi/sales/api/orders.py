@@ -82,6 +82,7 @@ class OrderOut(Schema):
     delivered_on: dt.date | None
     cancelled_on: dt.date | None
     cancel_reason: str
+    hold_reason: str
     contract_number: str
     signed_on: dt.date | None
     contract_start: dt.date | None
@@ -113,6 +114,7 @@ class OrderOut(Schema):
             delivered_on=o.delivered_on,
             cancelled_on=o.cancelled_on,
             cancel_reason=o.cancel_reason,
+            hold_reason=o.hold_reason,
             owner=o.owner_id,
             owner_name=_name(o.owner),
             version=o.version,
@@ -275,11 +277,33 @@ def replace_order_lines(request: HttpRequest, order_id: int, payload: LinesIn) -
     return _order_detail(o)
 
 
-@router.post("/orders/{order_id}/confirm", response=OrderDetailOut)
+@router.post(
+    "/orders/{order_id}/confirm",
+    response=OrderDetailOut,
+    summary="Confirm a draft order",
+    description=(
+        "Sales event hooks may refuse the confirmation (400, the reason under `fields.status`; "
+        "nothing is written) or put the order on hold (200, `status` `on_hold` and "
+        "`hold_reason`; release it with `/release`)."
+    ),
+)
 def confirm_order(request: HttpRequest, order_id: int, payload: VersionIn) -> dict[str, Any]:
     o = get_visible(Order, order_id, request.user, CHANGE)
     return _order_detail(
         orders.confirm_order(o, actor=request.user, expected_version=payload.version)
+    )
+
+
+@router.post(
+    "/orders/{order_id}/release",
+    response=OrderDetailOut,
+    summary="Release an order on hold, which confirms it",
+    description="A hook may still refuse (400, the reason under `fields.status`).",
+)
+def release_order(request: HttpRequest, order_id: int, payload: VersionIn) -> dict[str, Any]:
+    o = get_visible(Order, order_id, request.user, CHANGE)
+    return _order_detail(
+        orders.release_order(o, actor=request.user, expected_version=payload.version)
     )
 
 

@@ -19,6 +19,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services.duplicates import ExistingRecord, check_duplicates
+from guanxi.sales import hooks
 from guanxi.sales.models import Lead, LeadRoundRobin, LeadStatus, Opportunity
 from guanxi.sales.services import opportunities
 from guanxi.sales.services.common import MODULE, check_owner, clean_values, to_money
@@ -259,7 +260,7 @@ def convert_lead(
             created = opportunities.create_opportunity(
                 actor=actor, customer=customer, owner=owner, values=values
             )
-        return records.update_record(
+        converted = records.update_record(
             lead,
             actor=actor,
             expected_version=expected_version,
@@ -270,6 +271,8 @@ def convert_lead(
                 "converted_opportunity": created,
             },
         )
+        hooks.lead_converted.notify(converted, actor)
+    return converted
 
 
 def search(queryset: Any, term: str) -> Any:

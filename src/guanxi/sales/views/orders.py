@@ -172,23 +172,32 @@ class OrderDelete(generic.ObjectDeleteView):
         orders.delete_order(obj, actor=self.request.user)
 
 
-ORDER_ACTIONS = {"confirm", "deliver", "cancel", "lines", "instalment", "payment"}
+ORDER_ACTIONS = {"confirm", "release", "deliver", "cancel", "lines", "instalment", "payment"}
 
 
 @login_required
 @require_POST
 @generic.as_http_errors
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The order page's buttons: confirm, deliver, cancel, lines, add an instalment, record a
-    payment. Each runs one service; refusals come back as messages."""
+    """The order page's buttons: confirm, release from hold, deliver, cancel, lines, add an
+    instalment, record a payment. Each runs one service; refusals come back as messages."""
     if action not in ORDER_ACTIONS:
         raise Http404
     order = get_visible(Order, pk, request.user, VIEW if action == "payment" else CHANGE)
     version = int(request.POST.get("version") or 0) or None
     try:
         if action == "confirm":
-            orders.confirm_order(order, actor=request.user, expected_version=version)
-            messages.success(request, _("Order confirmed."))
+            confirmed = orders.confirm_order(order, actor=request.user, expected_version=version)
+            if confirmed.status == OrderStatus.ON_HOLD:
+                messages.warning(
+                    request,
+                    _("The order is on hold: %(reason)s") % {"reason": confirmed.hold_reason},
+                )
+            else:
+                messages.success(request, _("Order confirmed."))
+        elif action == "release":
+            orders.release_order(order, actor=request.user, expected_version=version)
+            messages.success(request, _("Order released and confirmed."))
         elif action == "deliver":
             orders.deliver_order(order, actor=request.user, expected_version=version)
             messages.success(request, _("Order delivered."))
