@@ -11,6 +11,7 @@ refuses the others).
 from __future__ import annotations
 
 from decimal import Decimal
+from types import GenericAlias
 from typing import Any
 
 from django.utils.translation import gettext
@@ -113,6 +114,10 @@ INSTALMENTS = Resource(
 )  # fmt: skip
 
 
+#: The plan inside an order's answer: the instalments resource's own output schema.
+_INSTALMENT_LIST = GenericAlias(list, (resource_schemas.out_schema(INSTALMENTS),))
+
+
 def _instalment_rows(order: Order) -> list[dict[str, Any]]:
     from guanxi.core.resources.api_routes import out
 
@@ -175,9 +180,7 @@ ORDERS = Resource(
     ),
     detail_computed=(
         Computed("lines", list[OrderLineOut], _line_rows),
-        Computed(
-            "instalments", list[resource_schemas.out_schema(INSTALMENTS)], _instalment_rows
-        ),
+        Computed("instalments", _INSTALMENT_LIST, _instalment_rows),
         Computed("paid", Decimal, _paid),
         Computed("outstanding", Decimal, _outstanding),
     ),

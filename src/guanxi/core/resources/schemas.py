@@ -90,7 +90,7 @@ def detail_schema(resource: Resource) -> type[Schema]:
 
 
 def _detail_schema(resource: Resource) -> type[Schema]:
-    fields = {c.name: (c.type, ...) for c in resource.detail_computed}
+    fields: dict[str, Any] = {c.name: (c.type, ...) for c in resource.detail_computed}
     model: type[Schema] = create_model(
         f"{_label(resource)}DetailOut", __base__=out_schema(resource), **fields
     )
