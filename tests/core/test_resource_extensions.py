@@ -132,7 +132,9 @@ def test_a_declaration_switches_attachments_on(org, client_for, scored):
 
     rep1 = org.users["rep1"]
     ticket = records.create_record(
-        Ticket, actor=org.users["admin"], values={"customer": scored[0], "title": "T", "owner": rep1}
+        Ticket,
+        actor=org.users["admin"],
+        values={"customer": scored[0], "title": "T", "owner": rep1},
     )
     url = f"/api/v1/attachments/testapp.ticket/{ticket.pk}"
     admin = client_for("admin")

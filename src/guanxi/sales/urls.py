@@ -1,11 +1,13 @@
 from django.urls import path
 
+from guanxi.core import access
 from guanxi.core.resources import pages
 from guanxi.sales import views
 
 app_name = "sales"
 
 urlpatterns = [
+    # The generic pages of the declared resources (page sets at the bottom of the view modules).
     *pages.urlpatterns("sales"),
     path("leads/", views.LeadList.as_view(), name="lead_list"),
     path("leads/new/", views.LeadEdit.as_view(), name="lead_create"),
@@ -44,15 +46,7 @@ urlpatterns = [
     path("tasks/<int:pk>/log/", views.task_log, name="task_log"),
     path("tasks/<int:pk>/restore/", views.TaskRestore.as_view(), name="task_restore"),
     path("tasks/bin/", views.TaskBin.as_view(), name="task_bin"),
-    path("orders/", views.OrderList.as_view(), name="order_list"),
-    path("orders/new/", views.OrderEdit.as_view(), name="order_create"),
-    path("orders/<int:pk>/", views.OrderDetail.as_view(), name="order_detail"),
-    path("orders/<int:pk>/edit/", views.OrderEdit.as_view(), name="order_edit"),
-    path("orders/<int:pk>/delete/", views.OrderDelete.as_view(), name="order_delete"),
-    path("orders/<int:pk>/restore/", views.OrderRestore.as_view(), name="order_restore"),
-    path("orders/bin/", views.OrderBin.as_view(), name="order_bin"),
     path("orders/<int:pk>/<str:action>/", views.order_action, name="order_action"),
-    path("payments/", views.PaymentList.as_view(), name="payment_list"),
     path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
     path("receivables/", views.receivables_page, name="receivables"),
     path("reports/", views.report_index, name="reports"),
@@ -61,3 +55,12 @@ urlpatterns = [
     path("import/template.<str:fmt>", views.import_template, name="import_template"),
     path("import/<int:pk>/errors.<str:fmt>", views.import_errors, name="import_errors"),
 ]
+
+access.declare_many(
+    app_name,
+    {
+        # The order page's buttons and a payment's reversal: each reads its record by scope.
+        "order_action": access.SCOPED,
+        "payment_reverse": access.SCOPED,
+    },
+)

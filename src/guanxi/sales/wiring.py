@@ -11,11 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 def connect() -> None:
+    _register_order_resources()
     _mount_api()
     _register_links()
     _register_panels()
     _register_module()
     _register_dashboard()
+
+
+def _register_order_resources() -> None:
+    from guanxi.sales import resources_orders
+
+    resources_orders.register_all()
 
 
 def _mount_api() -> None:
