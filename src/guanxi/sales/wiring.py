@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 def connect() -> None:
+    _register_pipeline_resources()
     _mount_api()
     _register_links()
     _register_panels()
     _register_navigation()
     _register_dashboard()
     _register_demo()
+
+
+def _register_pipeline_resources() -> None:
+    from guanxi.sales import resources_pipeline
+
+    resources_pipeline.register_all()
 
 
 def _mount_api() -> None:

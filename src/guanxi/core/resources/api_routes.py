@@ -112,6 +112,12 @@ def out(resource: Resource, record: Any, user: Any) -> dict[str, Any]:
     return data
 
 
+def answer(resource: Resource, record: Any, user: Any) -> dict[str, Any]:
+    """A record a hand-written action route just changed, answered as the generated routes
+    answer it (read back with the declaration's joins)."""
+    return out(resource, reread(resource, record.pk, user), user)
+
+
 def fetch(resource: Resource, pk: Any, user: Any) -> Any:
     """One record through the scope rule, annotated like the list (404 outside view scope)."""
     try:

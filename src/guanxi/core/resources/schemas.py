@@ -64,7 +64,20 @@ def _label(resource: Resource) -> str:
     return "".join(part.capitalize() for part in resource.singular.split("_"))
 
 
+#: Output schemas already built: (resource, contributed fields) → schema.
+_OUT_SCHEMAS: dict[tuple[str, tuple[str, ...]], type[Schema]] = {}
+
+
 def out_schema(resource: Resource) -> type[Schema]:
+    """The record as the API shows it; one schema per resource, so a module's hand-written
+    action routes answer with the same one as the generated routes."""
+    key = (resource.name, tuple(c.name for c in resource.contributed))
+    if key not in _OUT_SCHEMAS:
+        _OUT_SCHEMAS[key] = _build_out_schema(resource)
+    return _OUT_SCHEMAS[key]
+
+
+def _build_out_schema(resource: Resource) -> type[Schema]:
     fields: dict[str, Any] = {}
     for name in resource.read:
         kind, nullable = field_type(resource, name)
