@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import GenericAlias
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,6 +26,8 @@ from guanxi.sales.resources_pipeline import LEADS
 from guanxi.sales.services import leads
 
 LeadOut = out_schema(LEADS)
+#: ``list[LeadOut]``, spelt as a call: the schema is built at run time from the declaration.
+LeadsOut = GenericAlias(list, (LeadOut,))
 
 
 class DisqualifyIn(Strict):
@@ -134,7 +137,7 @@ def assign_leads(request: HttpRequest, payload: BulkAssignIn) -> dict[str, str]:
 
 
 @router.post(
-    "/leads/round-robin", response=list[LeadOut], summary="Deal leads out in turn within a team"
+    "/leads/round-robin", response=LeadsOut, summary="Deal leads out in turn within a team"
 )
 def round_robin(request: HttpRequest, payload: RoundRobinIn) -> Any:
     team = Department.objects.filter(pk=payload.team).first()
