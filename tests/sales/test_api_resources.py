@@ -96,9 +96,8 @@ def test_assignment_actions_answer_with_the_declared_lead_shape(org, api_for, cu
     deal.refresh_from_db()
     assert deal.owner_id == rep2.pk
     # rep3 is outside east: reassigning east's deal is refused and changes nothing.
-    refused = send(
-        api_for("rep3"), "post", "/api/v1/opportunities/reassign", {"ids": [deal.pk], "owner": 1}
-    )
+    body = {"ids": [deal.pk], "owner": org.users["rep3"].pk}
+    refused = send(api_for("rep3"), "post", "/api/v1/opportunities/reassign", body)
     assert refused.status_code in (403, 404)
     deal.refresh_from_db()
     assert deal.owner_id == rep2.pk
