@@ -39,7 +39,7 @@ class APITestBase:
 
     @property
     def base(self) -> str:
-        return f"/api/v1/{self.resource}"
+        return f"/api/v1/{self.declaration.url_segment}"
 
     def url(self, record: Any) -> str:
         return f"{self.base}/{record.pk}"

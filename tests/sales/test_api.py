@@ -175,10 +175,16 @@ def test_opportunity_order_payment_flow(org, catalogue, customers, api_for):
     )
     assert hidden.status_code == 400 and "customer" in hidden.json()["fields"]
     won = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "won"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "won"
     )
     lost = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "lost"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "lost"
     )
     assert (
         send(

@@ -8,10 +8,6 @@ app_name = "sales"
 
 urlpatterns = [
     *pages.urlpatterns("sales"),
-    path("products/", views.ProductList.as_view(), name="product_list"),
-    path("products/new/", views.ProductEdit.as_view(), name="product_create"),
-    path("products/<int:pk>/edit/", views.ProductEdit.as_view(), name="product_edit"),
-    path("products/<int:pk>/delete/", views.ProductDelete.as_view(), name="product_delete"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
     path("opportunities/board/", views.board, name="board"),
     path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity_move"),

@@ -27,8 +27,10 @@ def _register_pipeline_resources() -> None:
 
 def _mount_api() -> None:
     from guanxi.core.resources.api_routes import add_router
+    from guanxi.sales import resources
     from guanxi.sales.api import router
 
+    resources.register_all()
     add_router(router)
 
 

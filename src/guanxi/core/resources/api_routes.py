@@ -193,7 +193,7 @@ def _route(
 def resource_router(resource: Resource) -> Router:
     router = Router(tags=list(resource.tags) or [resource.module])
     item = schemas.out_schema(resource)
-    base = f"/{resource.name}"
+    base = f"/{resource.url_segment}"
     one = f"{base}/{{int:pk}}"
     label = str(resource.model._meta.verbose_name)
 

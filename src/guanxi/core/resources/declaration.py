@@ -163,6 +163,12 @@ class Resource:
     contributed: list[ContributedField] = field(default_factory=list)
     #: URL name of the record's page, for links from search, exports and panels.
     detail_url: str = ""
+    #: The URL segment under /api/v1 when it is not ``name`` ("price-lists").
+    path: str = ""
+
+    @property
+    def url_segment(self) -> str:
+        return self.path or self.name
 
     @property
     def module(self) -> str:

@@ -79,3 +79,7 @@ class PageSet:
 def urlpatterns(namespace: str) -> list[URLPattern]:
     """Every registered page set's URL patterns in ``namespace`` (the app's urls.py)."""
     return [p for page_set in _PAGE_SETS.get(namespace, []) for p in page_set.patterns()]
+
+
+def page_sets() -> list[PageSet]:
+    return [page_set for sets in _PAGE_SETS.values() for page_set in sets]
