@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 def connect() -> None:
     _register_order_resources()
+    _register_pipeline_resources()
     _mount_api()
     _register_links()
     _register_panels()
@@ -23,6 +24,12 @@ def _register_order_resources() -> None:
     from guanxi.sales import resources_orders
 
     resources_orders.register_all()
+
+
+def _register_pipeline_resources() -> None:
+    from guanxi.sales import resources_pipeline
+
+    resources_pipeline.register_all()
 
 
 def _mount_api() -> None:
