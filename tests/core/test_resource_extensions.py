@@ -125,3 +125,22 @@ class TestTicketAPI(APIListTests, APIDetailTests, APICreateTests):
 
     def create_payload(self, factory):
         return {"title": "New ticket", "customer": factory("rep1").customer_id}
+
+
+def test_a_declaration_switches_attachments_on(org, client_for, scored):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rep1 = org.users["rep1"]
+    ticket = records.create_record(
+        Ticket,
+        actor=org.users["admin"],
+        values={"customer": scored[0], "title": "T", "owner": rep1},
+    )
+    url = f"/api/v1/attachments/testapp.ticket/{ticket.pk}"
+    admin = client_for("admin")
+    upload = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+    assert admin.post(url, {"file": upload}).status_code == 201
+    assert client_for("rep1").get(url).json()["count"] == 1
+    assert client_for("rep3").get(url).status_code == 404
+    not_enabled = client_for("admin").get(f"/api/v1/attachments/testapp.customerscore/{ticket.pk}")
+    assert not_enabled.status_code == 404

@@ -39,6 +39,8 @@ TICKETS = Resource(
     operations=frozenset({"list", "detail", "create"}),
     scope=ScopeKind.OWNED,
     scope_paths=(ScopePath("customer", ("view",)),),
+    attachments=True,
+    detail_url="core:home",
 )
 
 

@@ -149,3 +149,13 @@ PAYMENT_FILTERS = FilterSet(
     default_sort="-date",
     search=lambda qs, term: qs.filter(reference__icontains=term.strip()),
 )
+
+INSTALMENT_FILTERS = FilterSet(
+    filters={
+        "order": Filter("order_id", int, many=True),
+        "due_after": Filter("due_date__gte", dt.date),
+        "due_before": Filter("due_date__lte", dt.date),
+    },
+    sorts={"due": "due_date", "number": "number", "amount": "amount", "updated": "updated_at"},
+    default_sort="due",
+)

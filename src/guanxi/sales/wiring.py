@@ -14,11 +14,25 @@ if TYPE_CHECKING:
 
 
 def connect() -> None:
+    _register_order_resources()
+    _register_pipeline_resources()
     _mount_api()
     _register_links()
     _register_panels()
     _register_module()
     _register_dashboard()
+
+
+def _register_order_resources() -> None:
+    from guanxi.sales import resources_orders
+
+    resources_orders.register_all()
+
+
+def _register_pipeline_resources() -> None:
+    from guanxi.sales import resources_pipeline
+
+    resources_pipeline.register_all()
 
 
 def _mount_api() -> None:

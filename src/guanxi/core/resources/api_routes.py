@@ -99,8 +99,11 @@ def visible_contributions(resource: Resource, user: RequestUser | None) -> list[
     return [c for c in resource.contributed if c.module is None or may_view_module(user, c.module)]
 
 
-def out(resource: Resource, record: Any, user: RequestUser | None) -> dict[str, Any]:
-    """The record as the API shows it to ``user`` (gated fields left out, not nulled)."""
+def out(
+    resource: Resource, record: Any, user: RequestUser | None, detail: bool = False
+) -> dict[str, Any]:
+    """The record as the API shows it to ``user`` (gated fields left out, not nulled); with
+    ``detail`` as its own answer shows it (``detail_computed`` too)."""
     data: dict[str, Any] = {}
     for name in resource.read:
         if name == "id":
@@ -108,7 +111,7 @@ def out(resource: Resource, record: Any, user: RequestUser | None) -> dict[str, 
             continue
         model_field = resource.model._meta.get_field(name)
         data[name] = getattr(record, getattr(model_field, "attname", name))
-    for computed in resource.computed:
+    for computed in resource.computed + (resource.detail_computed if detail else ()):
         data[computed.name] = computed.get(record)
     for contributed in visible_contributions(resource, user):
         data[contributed.name] = getattr(record, contributed.annotation, None)
@@ -116,6 +119,11 @@ def out(resource: Resource, record: Any, user: RequestUser | None) -> dict[str, 
         if not may_view_module(user, module):
             data.pop(name, None)
     return data
+
+
+def answer(resource: Resource, record: Any, user: RequestUser | None) -> dict[str, Any]:
+    """A record a hand-written action just wrote, answered like the detail route answers it."""
+    return out(resource, reread(resource, record.pk, user), user, detail=True)
 
 
 def fetch(resource: Resource, pk: Any, user: RequestUser | None) -> Any:
@@ -193,6 +201,7 @@ def _route(
 def resource_router(resource: Resource) -> Router:
     router = Router(tags=list(resource.tags) or [resource.module])
     item = schemas.out_schema(resource)
+    one_item = schemas.detail_schema(resource)
     base = f"/{resource.url_segment}"
     one = f"{base}/{{int:pk}}"
     label = str(resource.model._meta.verbose_name)
@@ -239,12 +248,12 @@ def resource_router(resource: Resource) -> Router:
             user = signed_in_user(request)
             record = fetch(resource, pk, user)
             set_etag(response, record.version)
-            return out(resource, record, user)
+            return out(resource, record, user, detail=True)
 
         name = declare(f"get_{resource.singular}", access.SCOPED)
         router.get(
             one,
-            response=item,
+            response=one_item,
             url_name=name,
             operation_id=name,
             summary=f"One {label} (ETag: its version)",
@@ -268,12 +277,12 @@ def resource_router(resource: Resource) -> Router:
                 else:
                     values[field_name] = resolved
             record = create(actor=user, values=values, **extra)
-            return Status(201, out(resource, reread(resource, record.pk, user), user))
+            return Status(201, answer(resource, record, user))
 
         name = declare(f"create_{resource.singular}", access.SIGNED_IN)
         router.post(
             base,
-            response={201: item},
+            response={201: one_item},
             url_name=name,
             operation_id=name,
             summary=f"Create a {label}",
@@ -298,12 +307,12 @@ def resource_router(resource: Resource) -> Router:
                     )
             saved = update(record, actor=user, expected_version=version, changes=values)
             set_etag(response, saved.version)
-            return out(resource, reread(resource, saved.pk, user), user)
+            return answer(resource, saved, user)
 
         name = declare(f"update_{resource.singular}", access.SCOPED)
         router.patch(
             one,
-            response=item,
+            response=one_item,
             url_name=name,
             operation_id=name,
             summary=f"Change a {label} (send its version; 409 names what changed)",
@@ -345,12 +354,12 @@ def resource_router(resource: Resource) -> Router:
             user = signed_in_user(request)
             record = get_in_bin(resource.model, pk, user)
             restored = restore(record, actor=user)
-            return out(resource, reread(resource, restored.pk, user), user)
+            return answer(resource, restored, user)
 
         name = declare(f"restore_{resource.singular}", access.SCOPED)
         router.post(
             f"{one}/restore",
-            response=item,
+            response=one_item,
             url_name=name,
             operation_id=name,
             summary=f"Bring a {label} back from the recycle bin",

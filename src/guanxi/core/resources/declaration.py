@@ -142,6 +142,9 @@ class Resource:
     required: tuple[str, ...] = ()
     refs: dict[str, Ref] = field(default_factory=dict)
     computed: tuple[Computed, ...] = ()
+    #: Output fields only a single record's answer carries (detail, create, update, restore and
+    #: the module's actions): child rows and sums that cost a query each, never the list's.
+    detail_computed: tuple[Computed, ...] = ()
     types: dict[str, Any] = field(default_factory=dict)
     services: Services = field(default_factory=Services)
     operations: frozenset[str] = ALL_OPERATIONS

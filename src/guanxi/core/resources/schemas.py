@@ -65,7 +65,40 @@ def _label(resource: Resource) -> str:
     return "".join(part.capitalize() for part in resource.singular.split("_"))
 
 
+#: Built output schemas, so the generated routes and a module's action routes answer with the
+#: same class (one OpenAPI component); rebuilt when a contribution arrives later. The entry keeps
+#: its resource alive, so an ``id`` is never reused for another one.
+_BUILT: dict[tuple[int, str, tuple[str, ...]], tuple[Resource, type[Schema]]] = {}
+
+
+def _built(resource: Resource, kind: str, build: Any) -> type[Schema]:
+    key = (id(resource), kind, tuple(c.name for c in resource.contributed))
+    if key not in _BUILT:
+        _BUILT[key] = (resource, build(resource))
+    return _BUILT[key][1]
+
+
 def out_schema(resource: Resource) -> type[Schema]:
+    """One record as the list shows it."""
+    return _built(resource, "out", _out_schema)
+
+
+def detail_schema(resource: Resource) -> type[Schema]:
+    """One record as its own answer shows it: the list's fields and ``detail_computed``."""
+    if not resource.detail_computed:
+        return out_schema(resource)
+    return _built(resource, "detail", _detail_schema)
+
+
+def _detail_schema(resource: Resource) -> type[Schema]:
+    fields: dict[str, Any] = {c.name: (c.type, ...) for c in resource.detail_computed}
+    model: type[Schema] = create_model(
+        f"{_label(resource)}DetailOut", __base__=out_schema(resource), **fields
+    )
+    return model
+
+
+def _out_schema(resource: Resource) -> type[Schema]:
     fields: dict[str, Any] = {}
     for name in resource.read:
         kind, nullable = field_type(resource, name)

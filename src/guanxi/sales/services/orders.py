@@ -407,6 +407,24 @@ def delete_instalment(instalment: Instalment, *, actor: User) -> Instalment:
     return records.soft_delete(instalment, actor=actor)
 
 
+def restore_instalment(instalment: Instalment, *, actor: User) -> Instalment:
+    """Back from the bin while the plan still fits the order and the number is still free."""
+    with transaction.atomic():
+        # Restored while another instalment is added: the order row lock orders the two checks.
+        order = _lock(instalment.order, None)
+        if order.status == OrderStatus.CANCELLED:
+            raise InvalidInput({"order": [_("A cancelled order cannot be changed.")]})
+        if planned_total(order) + instalment.amount > order.total:
+            raise InvalidInput(
+                {"amount": [_("The payment plan would add up to more than the order.")]}
+            )
+        if Instalment.objects.filter(order=order, number=instalment.number).exists():
+            raise InvalidInput(
+                {"number": [_("This order already has an instalment with this number.")]}
+            )
+        return records.restore(instalment, actor=actor)
+
+
 def refresh_instalment_status(instalment: Instalment, day: Any = None) -> bool:
     """Store the status of ``day`` (today) if it changed; True if it did. Bookkeeping only (the
     status is derived from amounts and dates, excluded from the audit trail)."""
