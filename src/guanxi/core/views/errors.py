@@ -8,9 +8,11 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 
-def _api_error(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse | None:
+def _api_error(
+    request: HttpRequest | None, code: str, message: str, status: int
+) -> HttpResponse | None:
     """Under /api/ every error is the API's JSON, never an HTML page."""
-    if not request.path.startswith("/api/"):
+    if request is None or not request.path.startswith("/api/"):
         return None
     return JsonResponse({"code": code, "detail": message}, status=status)
 
@@ -25,7 +27,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return answer or render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: HttpRequest | None) -> HttpResponse:
+    """The 500 page; it must not fail itself, even when handed no request."""
     answer = _api_error(request, "server_error", _("Server error."), 500)
     if answer is not None:
         return answer
