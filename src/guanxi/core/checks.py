@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
@@ -31,6 +32,22 @@ def scoped_models_declare_scope(app_configs: Any, **kwargs: Any) -> list[Error]:
                 Error(f"{model.__name__} has no owner and no Scope.parent", id="guanxi.E002")
             )
     return errors
+
+
+@register()
+def reference_models_name_their_module(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Reference data is edited through one module's change scope, which it must name."""
+    return reference_module_errors(apps.get_models())
+
+
+def reference_module_errors(models: Iterable[type]) -> list[Error]:
+    from guanxi.core.models.reference import ReferenceRecord
+
+    return [
+        Error(f"{model.__name__} has no Scope.module", id="guanxi.E004")
+        for model in models
+        if issubclass(model, ReferenceRecord) and not getattr(model.Scope, "module", "")
+    ]
 
 
 @register(Tags.database, deploy=True)

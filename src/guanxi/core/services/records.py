@@ -40,8 +40,8 @@ R = TypeVar("R", bound=models.Model)
 class _RecordClass(Protocol):
     """What the services use of a record model class beyond ``type[Model]``: the live and
     all-rows managers (their AuditedQuerySet methods come from ``Manager.from_queryset``, so
-    mypy sees them as Any) and the model's own DoesNotExist. SoftDeleteRecord and the
-    catalogue's CatalogueRecord both provide them."""
+    mypy sees them as Any) and the model's own DoesNotExist. SoftDeleteRecord and
+    ReferenceRecord both provide them."""
 
     objects: Any
     all_objects: Any
