@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from guanxi.core import dashboard, demo, navigation, team
         from guanxi.core.api import api
-        from guanxi.customers import links, panels
+        from guanxi.customers import cli, links, panels
         from guanxi.customers.api import router
         from guanxi.customers.dashboard import customers_panel
         from guanxi.customers.demo import generate
@@ -37,6 +37,7 @@ class CustomersConfig(AppConfig):
             )
         )
         demo.register("customers", generate, order=10)
+        cli.register()
         team.register(Customer, "customers:customer_detail")
         panels.register(
             "team", "core/_team_panel.html", team.panel_context, order=5, title=_("Team members")

@@ -1,6 +1,6 @@
 """How the sales module plugs into the platform and the customers module (called from
 ``SalesConfig.ready()``): the API router, merge links, 360° panels, navigation, the home
-dashboard and the demo generator. Core and customers never import sales."""
+dashboard, the demo generator and the CLI commands. Core and customers never import sales."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def connect() -> None:
     _register_navigation()
     _register_dashboard()
     _register_demo()
+    _register_commands()
 
 
 def _mount_api() -> None:
@@ -128,3 +129,9 @@ def _register_demo() -> None:
     from guanxi.sales.demo import generate
 
     demo.register("sales", generate, order=20)
+
+
+def _register_commands() -> None:
+    from guanxi.sales import cli
+
+    cli.register()
