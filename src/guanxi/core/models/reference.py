@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.models.records import AuditedQuerySet, SoftDeleteRecord
+from guanxi.core.models.records import AuditedQuerySet, RecordColumns
 
 #: Change scopes that make a user an editor of a module's reference data.
 REFERENCE_EDITOR_SCOPES = frozenset({"department_tree", "all"})
@@ -51,34 +49,15 @@ class ReferenceAllManager(models.Manager.from_queryset(ReferenceQuerySet)):  # t
     """Every row, the recycle bin included."""
 
 
-class ReferenceRecord(models.Model):
+class ReferenceRecord(RecordColumns):
     """Versioned, audited, soft-deleted like :class:`SoftDeleteRecord`, but scoped by the
-    reference-data rule instead of an owner or a parent.
-
-    It repeats SoftDeleteRecord's bookkeeping columns rather than deriving from it, because the
-    system check guanxi.E002 requires every SoftDeleteRecord to have an owner or a parent; the
-    core record services work on it unchanged (they need ``version``, ``deleted_at``,
-    ``objects`` and ``all_objects``). A subclass names its module in ``Scope.module``
-    (checked by guanxi.E004).
+    reference-data rule instead of an owner or a parent (so it is no SoftDeleteRecord, which
+    the system check guanxi.E002 requires to have one); the core record services work on it
+    unchanged. A subclass names its module in ``Scope.module`` (checked by guanxi.E004).
     """
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ReferenceManager()
     all_objects = ReferenceAllManager()
-
-    audit_exclude: ClassVar[frozenset[str]] = SoftDeleteRecord.audit_exclude
 
     class Scope:
         """``module``: whose change scope edits the data (no default: each module names its
@@ -88,11 +67,7 @@ class ReferenceRecord(models.Model):
         parent: ClassVar[str | None] = None
         rule: ClassVar[str] = "reference"
 
-    class Meta:
+    class Meta(RecordColumns.Meta):
         abstract = True
         base_manager_name = "all_objects"
         default_manager_name = "objects"
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
