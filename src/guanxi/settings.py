@@ -206,6 +206,12 @@ GUANXI_CURRENCY = env_str("CURRENCY", "CNY")  # one base currency per installati
 GUANXI_API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 GUANXI_API_MAX_PAGE_SIZE = 500
 
+# Record attachments (guanxi.core.attachments): a private folder, never under STATIC_ROOT or a
+# media root, served only through the scoped download view. On several app servers point it at
+# a shared mount, or declare STORAGES["attachments"] (any Django storage) to replace it.
+GUANXI_ATTACHMENTS_ROOT = Path(env_str("ATTACHMENTS_ROOT", str(DATA_DIR / "attachments")))
+GUANXI_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

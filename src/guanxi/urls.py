@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from guanxi.core.api import api
+from guanxi.core.resources.api_routes import mount
+
+# Every app registered its resources and action routers in ready(); build their routes now.
+mount(api)
 
 urlpatterns = [
     path("", include("guanxi.core.urls")),

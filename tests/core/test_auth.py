@@ -85,11 +85,11 @@ def test_password_change_requires_twelve_characters(org, client_for):
 def test_home_dashboard_has_a_placeholder_per_role(org, client_for, username):
     page = client_for(username).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    from guanxi.core.dashboard import ROLE_INTROS
+    from guanxi.core.modules import get_role
     from guanxi.core.services.org import role_codes
 
     (code,) = role_codes(org.users[username])
     from django.utils import translation
 
     with translation.override("en"):
-        assert str(ROLE_INTROS[code]) in page.content.decode()
+        assert str(get_role(code).intro) in page.content.decode()

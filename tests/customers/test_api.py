@@ -199,8 +199,12 @@ def test_customer_list_filters_search_and_pagination(
 
 
 def test_duplicate_check_api_names_the_owner_only(world: Any, api_for: Any) -> None:
-    found = api_for("rep3").get("/api/v1/customers/check?phone=138-0013-8000").json()
+    page = api_for("rep3").get("/api/v1/customers/check?phone=138-0013-8000").json()
+    assert page["count"] == 1
+    found = page["items"]
     assert len(found) == 1 and found[0]["exists"] and found[0]["id"] is None
     assert found[0]["owner"] == str(world["customer"].owner)
-    mine = api_for("rep1").get("/api/v1/customers/check?name=张三贸易").json()
+    mine = api_for("rep1").get("/api/v1/customers/check?name=张三贸易").json()["items"]
     assert mine[0]["id"] == world["customer"].pk
+    unknown = api_for("rep1").get("/api/v1/customers/check?nmae=x")
+    assert unknown.status_code == 400 and "nmae" in unknown.json()["fields"]

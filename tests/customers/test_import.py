@@ -359,6 +359,30 @@ class TestApiImport:
         assert status.json()["counts"]["created"] == 3
         assert Customer.objects.count() == 3
         assert api_for("rep2").get(f"/api/v1/customers/imports/{batch_id}").status_code == 404
+        # Its progress is a job run the importer (and nobody else) reads.
+        job_id = response.json()["job_id"]
+        assert status.json()["job_id"] == job_id
+        job = client.get(f"/api/v1/jobs/{job_id}").json()
+        assert job["status"] == "done" and job["batch_id"] == batch_id
+        assert job["total"] == 3 and job["done"] == 3 and job["result"]["created"] == 3
+        assert api_for("rep2").get(f"/api/v1/jobs/{job_id}").status_code == 404
+
+    def test_a_background_import_whose_worker_died_is_marked_failed(
+        self, org: Any, api_for: Any
+    ) -> None:
+        from guanxi.core import clock, jobs
+        from guanxi.core.models import ImportBatch
+        from guanxi.customers.tasks import IMPORT_JOB, import_key
+
+        batch = ImportBatch.objects.create(kind="customers", status="queued")
+        run = jobs.queue_run(IMPORT_JOB, import_key(batch.pk), user=org.users["rep1"], batch=batch)
+        assert jobs.acquire(IMPORT_JOB, import_key(batch.pk)) is not None  # the worker dies
+        with clock.frozen(clock.now() + jobs.DEFAULT_TTL * 2):
+            jobs.recover_stalled_runs()
+        batch.refresh_from_db()
+        assert batch.status == "failed"
+        job = api_for("rep1").get(f"/api/v1/jobs/{run.pk}").json()
+        assert job["status"] == "failed" and job["error"]
 
     def test_read_only_user_is_refused(self, org: Any, api_for: Any) -> None:
         upload = SimpleUploadedFile("c.csv", csv_bytes(GOOD), content_type="text/csv")

@@ -135,7 +135,8 @@ def test_team_api(org, api_for, make_customer, via_api_user):
         }
     ]
     listed = api_for("rep3").get(f"/api/v1/team/{LABEL}/{customer.pk}")
-    assert listed.status_code == 200 and listed.json()[0]["username"] == "rep3"
+    assert listed.status_code == 200 and listed.json()["items"][0]["username"] == "rep3"
+    assert listed.json()["count"] == 1
     assert api.delete(url).json() == []
     assert api_for("rep3").get(f"/api/v1/team/{LABEL}/{customer.pk}").status_code == 404
 

@@ -30,6 +30,7 @@ def record_routes(world):
             f"/api/v1/opportunities/{opp}/history",
             f"/api/v1/tasks/{task}",
             f"/api/v1/orders/{order}",
+            f"/api/v1/instalments/{inst}",
             f"/api/v1/payments/{payment}",
         ],
         "write": [
@@ -48,12 +49,13 @@ def record_routes(world):
             ("patch", f"/api/v1/orders/{order}", {"notes": "x", "version": 1}),
             ("put", f"/api/v1/orders/{order}/lines", {"lines": []}),
             ("post", f"/api/v1/orders/{order}/confirm", {}),
+            ("post", f"/api/v1/orders/{order}/release", {}),
             ("post", f"/api/v1/orders/{order}/deliver", {}),
             ("post", f"/api/v1/orders/{order}/cancel", {"reason": "x"}),
             (
                 "post",
-                f"/api/v1/orders/{order}/instalments",
-                {"due_date": "2026-05-01", "amount": "1"},
+                "/api/v1/instalments",
+                {"order": order, "due_date": "2026-05-01", "amount": "1"},
             ),
             ("delete", f"/api/v1/orders/{order}", None),
             ("patch", f"/api/v1/instalments/{inst}", {"amount": "1", "version": 1}),
@@ -84,8 +86,9 @@ def test_every_record_route_answers_404_outside_scope_and_403_read_only(world, a
         assert readonly.get(url).status_code == 200, url
     before = snapshot(world)
     for method, url, body in routes["write"]:
-        if url == "/api/v1/payments":  # recording a payment reads the order
-            assert send(teammate, method, url, body).status_code == 404
+        if url == "/api/v1/payments":  # recording a payment reads the order: a body reference
+            refused = send(teammate, method, url, body)
+            assert refused.status_code == 400 and "order" in refused.json()["fields"]
             continue
         assert send(teammate, method, url, body).status_code == 404, (method, url)
         assert send(outsider, method, url, body).status_code == 404, (method, url)
@@ -169,17 +172,22 @@ def test_opportunity_order_payment_flow(org, catalogue, customers, api_for):
     )
     assert opp.status_code == 201 and opp.json()["amount"] == "1900.00"
     opp = opp.json()
-    assert (
-        send(
-            api, "post", "/api/v1/opportunities", {"customer": customers["rep3"].pk, "name": "x"}
-        ).status_code
-        == 404
+    # A customer outside the caller's scope is refused like a missing one, naming the field.
+    hidden = send(
+        api, "post", "/api/v1/opportunities", {"customer": customers["rep3"].pk, "name": "x"}
     )
+    assert hidden.status_code == 400 and "customer" in hidden.json()["fields"]
     won = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "won"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "won"
     )
     lost = next(
-        s for p in api.get("/api/v1/pipelines").json() for s in p["stages"] if s["kind"] == "lost"
+        s
+        for p in api.get("/api/v1/pipelines").json()["items"]
+        for s in p["stages"]
+        if s["kind"] == "lost"
     )
     assert (
         send(
@@ -218,16 +226,16 @@ def test_opportunity_order_payment_flow(org, catalogue, customers, api_for):
     inst = send(
         api,
         "post",
-        f"/api/v1/orders/{order['id']}/instalments",
-        {"due_date": "2026-04-30", "amount": "1000"},
+        "/api/v1/instalments",
+        {"order": order["id"], "due_date": "2026-04-30", "amount": "1000"},
     )
     assert inst.status_code == 201 and inst.json()["number"] == 1
     assert (
         send(
             api,
             "post",
-            f"/api/v1/orders/{order['id']}/instalments",
-            {"due_date": "2026-05-30", "amount": "900.01"},
+            "/api/v1/instalments",
+            {"order": order["id"], "due_date": "2026-05-30", "amount": "900.01"},
         ).status_code
         == 400
     )

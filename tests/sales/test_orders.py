@@ -268,7 +268,7 @@ def test_price_lists_price_lines_by_default_and_only_editors_change_them(
     assert prices == [Decimal("800.00"), Decimal("250.00"), Decimal("999.00")]
     assert order.total == Decimal("2849.00")
     api = api_for("rep1")
-    listed = api.get("/api/v1/price-lists").json()
+    listed = api.get("/api/v1/price-lists").json()["items"]
     assert listed[0]["prices"] == [
         {"product": catalogue["router"].pk, "product_code": "P-100", "price": "800.00"}
     ]

@@ -228,7 +228,8 @@ def test_report_pages_chart_data_and_neutralised_exports(org, book, catalogue, c
     assert client.get("/sales/reports/nope/").status_code == 404
     assert client.get("/sales/reports/revenue_by_period/", {"start": "x"}).status_code == 400
     api = api_for("rep3").get("/api/v1/reports/revenue_by_rep", Q1).json()
-    assert api["rows"] == [[str(org.users["rep3"]), 1, "300.00"]] and "definition" in api
+    assert api["items"] == [[str(org.users["rep3"]), 1, "300.00"]] and "definition" in api
+    assert api["count"] == 1 and api["page"] == 1
 
 
 def test_stage_durations_from_the_history(org, customers):

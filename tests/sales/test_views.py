@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
-from guanxi.sales.models import Lead, Opportunity, Order, Task
-from guanxi.sales.services import leads, tasks
+from guanxi.sales.models import Lead, Opportunity, Order, Payment, Task
+from guanxi.sales.services import leads, payments, tasks
 from tests.generic_views import (
     CreateViewTests,
     DeleteRestoreViewTests,
@@ -116,3 +117,50 @@ class TestOrderViews(*ALL):
 
     def edit_data(self, record: Any) -> dict[str, Any]:
         return {"order_date": "2026-03-02", "expiry_reminder_days": 30, "notes": "Edited notes"}
+
+
+class TestPaymentViews(ListViewTests):
+    """Payments have a list (and the order page) only: recorded and reversed from the order."""
+
+    model = Payment
+    url_prefix = "sales:payment"
+
+    @pytest.fixture
+    def factory(self, org: Any, catalogue: Any) -> Any:
+        def make(owner: str) -> Payment:
+            user = org.users[owner]
+            order = make_order(
+                user,
+                make_customer(user, f"Payer of {owner}"),
+                [(catalogue["router"], "1", "100", "0")],
+            )
+            return payments.record_payment(
+                actor=user, order=order, values={"amount": "10", "reference": f"REF-{owner}"}
+            )
+
+        return make
+
+    def marker(self, record: Any) -> str:
+        return record.reference
+
+
+@pytest.mark.parametrize("page", ["order", "payment"])
+def test_order_and_payment_exports_come_from_the_declared_columns(
+    page: str, org: Any, catalogue: Any, client_for: Any
+) -> None:
+    made = {}
+    for owner in ("rep1", "rep3"):
+        user = org.users[owner]
+        order = make_order(
+            user, make_customer(user, f"Exported {owner}"), [(catalogue["router"], "1", "100", "0")]
+        )
+        payments.record_payment(actor=user, order=order, values={"amount": "10"})
+        made[owner] = order
+    response = client_for("rep1").get(reverse(f"sales:{page}_list") + "?format=csv")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    text = response.content.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    # The pages speak the installation's language (zh-Hans): the declared, translated headers.
+    assert header.startswith("订单编号,客户" if page == "order" else "回款日期,订单")
+    assert made["rep1"].number in text and "Exported rep1" in text
+    assert made["rep3"].number not in text and "Exported rep3" not in text

@@ -37,3 +37,29 @@ class Colour(ReferenceRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomerScore(models.Model):
+    """A later module's own table holding a value it contributes to the customers resource."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="testapp_score"
+    )
+    score = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.score}"
+
+
+class Ticket(OwnedRecord):
+    """A later module's record that the customer's owner may also see, read-only."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=100)
+
+    class Scope:
+        module = "widgets"  # the test app's own module (tests/testapp/apps.py)
+        parent = None
+
+    def __str__(self) -> str:
+        return self.title

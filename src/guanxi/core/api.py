@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -67,6 +67,11 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 @api.exception_handler(RecordNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
@@ -152,9 +157,11 @@ class MeOut(Schema):
     language: str
 
 
-@core_router.get("/me", response=MeOut, summary="The calling user, their roles and data scopes")
+@core_router.get(
+    "/me", response=MeOut, summary="The calling user, their roles and data scopes per module"
+)
 def me(request: HttpRequest) -> dict:
-    from guanxi.core.models.roles import Module
+    from guanxi.core.modules import module_codes
     from guanxi.core.scopes import effective_scope
     from guanxi.core.services.org import role_codes
 
@@ -171,7 +178,7 @@ def me(request: HttpRequest) -> dict:
                 "view": effective_scope(user, m, "view"),
                 "change": effective_scope(user, m, "change"),
             }
-            for m in Module.values
+            for m in module_codes()
         ],
         "language": user.language or settings.LANGUAGE_CODE,
     }
@@ -193,3 +200,15 @@ api.add_router("/", core_router)
 from guanxi.core.team_api import router as team_router  # noqa: E402  (needs ``api`` above)
 
 api.add_router("/", team_router)
+
+from guanxi.core.jobs_api import router as jobs_router  # noqa: E402  (needs ``api`` above)
+
+api.add_router("/", jobs_router)
+
+from guanxi.core.module_settings_api import router as module_settings_router  # noqa: E402
+
+api.add_router("/", module_settings_router)
+
+from guanxi.core.attachments_api import router as attachments_router  # noqa: E402
+
+api.add_router("/", attachments_router)

@@ -1,4 +1,5 @@
-"""The home dashboard registry: modules add panels without core importing them."""
+"""The home dashboard registry: modules add panels without core importing them; the intro
+lines come from the roles the modules register (:mod:`guanxi.core.modules`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+
+from guanxi.core import modules
 
 
 @dataclass(frozen=True)
@@ -20,24 +22,17 @@ class Panel:
 
 PANELS: dict[str, Panel] = {}
 
-ROLE_INTROS = {
-    "administrator": _("Manage users, departments and roles, and keep the data clean."),
-    "sales_manager": _("Your department's customers, pipeline and targets at a glance."),
-    "sales_rep": _("Whom to contact today, your customers and your open deals."),
-    "service_agent": _("Open tickets and customers waiting for an answer."),
-    "marketing": _("Segments and campaigns, and what they returned."),
-    "analyst": _("Customer value analytics: ABC classes, the value pyramid, RFM and CLV."),
-}
-
 
 def register(panel: Panel) -> None:
     PANELS[panel.key] = panel
 
 
 def role_intros(roles: list[str], superuser: bool) -> list[str]:
-    intros = [str(ROLE_INTROS[r]) for r in roles if r in ROLE_INTROS]
+    """One line per role of the user; a superuser without roles reads the administrators'."""
+    specs = [modules.get_role(code) for code in roles]
+    intros = [str(spec.intro) for spec in specs if spec is not None and spec.intro]
     if superuser and not intros:
-        intros.append(str(ROLE_INTROS["administrator"]))
+        intros = [str(r.intro) for r in modules.roles() if r.manages_organisation and r.intro][:1]
     return intros
 
 

@@ -8,9 +8,11 @@ from typing import Any, TypeVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import modules
 from guanxi.core.models import Department, Role, User
 from guanxi.core.models.records import AuditedQuerySet
-from guanxi.core.models.roles import DataScope, Module
+from guanxi.core.models.roles import DataScope
+from guanxi.core.module_settings import ModuleSettings
 from guanxi.core.scopes import VIEW
 
 _F = TypeVar("_F", bound=forms.Field)
@@ -157,20 +159,47 @@ class UserEditForm(forms.Form):
 
 
 class RoleScopeForm(forms.Form):
-    """One view/change pair per module for a role."""
+    """One view/change pair per registered module for a role.
+
+    A pair left out of the submission keeps the role's current scope (a module registered
+    after the client built its form is not reset).
+    """
 
     def __init__(self, *args: Any, role: Role, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = {s.module: s for s in role.scopes.all()}
-        for module, label in Module.choices:
-            scope = current.get(module)
-            self.fields[f"{module}_view"] = forms.ChoiceField(
-                label=_("%(module)s: view") % {"module": label},
-                choices=DataScope.choices,
-                initial=scope.view if scope else DataScope.NONE,
+        self.current = {s.module: s for s in role.scopes.all()}
+        for spec in modules.modules():
+            scope = self.current.get(spec.code)
+            for action, label, value in (
+                ("view", _("%(module)s: view"), scope.view if scope else DataScope.NONE),
+                ("change", _("%(module)s: change"), scope.change if scope else DataScope.NONE),
+            ):
+                self.fields[f"{spec.code}_{action}"] = forms.ChoiceField(
+                    label=label % {"module": spec.label},
+                    choices=DataScope.choices,
+                    initial=value,
+                    required=False,
+                )
+
+    def scopes(self) -> dict[str, tuple[str, str]]:
+        """Module code → (view, change) from the cleaned data, current values where left out."""
+        result = {}
+        for spec in modules.modules():
+            scope = self.current.get(spec.code)
+            view = self.cleaned_data.get(f"{spec.code}_view") or (
+                scope.view if scope else DataScope.NONE
             )
-            self.fields[f"{module}_change"] = forms.ChoiceField(
-                label=_("%(module)s: change") % {"module": label},
-                choices=DataScope.choices,
-                initial=scope.change if scope else DataScope.NONE,
+            change = self.cleaned_data.get(f"{spec.code}_change") or (
+                scope.change if scope else DataScope.NONE
             )
+            result[spec.code] = (view, change)
+        return result
+
+
+class ModuleSettingsForm(forms.Form):
+    """One field per declared setting, built from the declaration (labels, help, validation)."""
+
+    def __init__(self, declared: ModuleSettings, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, setting in declared.settings.items():
+            self.fields[key] = setting.form_field()

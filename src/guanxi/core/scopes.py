@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from guanxi.core.models.roles import DataScope, RoleScope
+from guanxi.core.modules import module_codes
 
 if TYPE_CHECKING:
     from guanxi.core.models.org import Department, User
@@ -28,8 +29,8 @@ ACTIONS = (VIEW, CHANGE)
 def effective_scope(user: Any, module: str, action: str) -> str:
     """The widest scope any of the user's roles grants in ``module`` for ``action``.
 
-    Cached on the user object for the length of one request (never process-wide, so a role
-    change takes effect on the next request).
+    Only registered modules count. Cached on the user object for the length of one request
+    (never process-wide, so a role change takes effect on the next request).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -40,9 +41,10 @@ def effective_scope(user: Any, module: str, action: str) -> str:
     cache: dict[tuple[str, str], str] | None = getattr(user, "_guanxi_scope_cache", None)
     if cache is None:
         cache = {}
-        rows = RoleScope.objects.filter(role__group__user=user).values_list(
-            "module", "view", "change"
-        )
+        # Rows of modules not registered (say, left by an uninstalled module) grant nothing.
+        rows = RoleScope.objects.filter(
+            role__group__user=user, module__in=module_codes()
+        ).values_list("module", "view", "change")
         grants: dict[tuple[str, str], list[str]] = {}
         for row_module, view, change in rows:
             grants.setdefault((row_module, VIEW), []).append(view)
@@ -50,6 +52,15 @@ def effective_scope(user: Any, module: str, action: str) -> str:
         cache = {key: DataScope.widest(values) for key, values in grants.items()}
         user._guanxi_scope_cache = cache
     return cache.get((module, action), DataScope.NONE)
+
+
+def may_act(user: Any, module: str, action: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` for ``action`` at all.
+
+    The one answer to "may this user see (or change) anything in module X" — for menus,
+    create and import pages, panels and assignee lists; which records, is :func:`restrict`'s.
+    """
+    return effective_scope(user, module, action) != DataScope.NONE
 
 
 def subordinate_ids(user: User) -> set[int]:
@@ -89,8 +100,55 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
+def may_view_module(user: Any, module: str) -> bool:
+    """Whether any of the user's roles reaches into ``module`` at all (for gated fields)."""
+    return effective_scope(user, module, VIEW) != DataScope.NONE
+
+
+#: model -> [(path, actions)]: "also visible through <path> for <action>" (declared by resources).
+_SCOPE_PATHS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
+
+
+def add_scope_path(model: type, path: str, actions: tuple[str, ...]) -> None:
+    """Let ``model``'s records also be reached through the related record at ``path``: a user
+    who may ``action`` that record may ``action`` this one (a ticket through its customer)."""
+    if any(a not in ACTIONS for a in actions):
+        raise ValueError(f"unknown action in {actions!r}")
+    paths = _SCOPE_PATHS.setdefault(model, [])
+    if (path, actions) not in paths:
+        paths.append((path, actions))
+
+
+def _through_paths(model: type, user: Any, action: str) -> Q | None:
+    condition: Q | None = None
+    for path, actions in _SCOPE_PATHS.get(model, []):
+        if action not in actions:
+            continue
+        related = _related_model(model, path)
+        reachable = restrict(related.objects.all(), user, action)
+        part = Q(**{f"{path}__in": reachable.values("pk")})
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _related_model(model: type, path: str) -> Any:
+    current: Any = model
+    for step in path.split("__"):
+        current = current._meta.get_field(step).related_model
+    return current
+
+
 def restrict(queryset: _QS, user: Any, action: str = VIEW) -> _QS:
     """Narrow ``queryset`` to the records ``user`` may ``action`` (view or change)."""
+    model = queryset.model
+    through = _through_paths(model, user, action) if model in _SCOPE_PATHS else None
+    if through is not None:
+        own = _restrict_own(queryset.model.all_objects.all(), user, action)
+        return queryset.filter(Q(pk__in=own.values("pk")) | through).distinct()
+    return _restrict_own(queryset, user, action)
+
+
+def _restrict_own(queryset: _QS, user: Any, action: str) -> _QS:
     model = queryset.model
     parent_path = getattr(model.Scope, "parent", None)
     if parent_path:

@@ -20,3 +20,9 @@ def purge_expired_sessions(day: dt.date) -> dict[str, Any]:
     cutoff = timezone.now() - dt.timedelta(days=30)
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     return {"sessions": deleted, "attempts": attempts, "day": day.isoformat()}
+
+
+@jobs.every("core.recover_stalled_jobs", minutes=5)
+def recover_stalled_jobs(slot: dt.datetime) -> dict[str, Any]:
+    """Take over runs whose worker died (lease expired): redo periodic ones, fail the rest."""
+    return {**jobs.recover_stalled_runs(), "slot": slot.isoformat()}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models.org import User
+from guanxi.core.resources import lists
 from guanxi.core.scopes import VIEW
 from guanxi.core.services import collaborators, records
 from guanxi.core.signed_in import signed_in_user
@@ -46,11 +47,16 @@ def _out(record: object) -> list[dict]:
 
 @router.get(
     "/team/{label}/{pk}",
-    response=list[TeamMemberOut],
+    response=lists.page_schema("TeamPage", TeamMemberOut),
     summary="Team members of a record (label: customers.customer, sales.opportunity, ...)",
 )
-def list_team(request: HttpRequest, label: str, pk: int) -> list[dict]:
-    return _out(_record(request, label, pk))
+def list_team(
+    request: HttpRequest,
+    label: str,
+    pk: int,
+    query: Query[lists.PageQuery],
+) -> dict:
+    return lists.page_of(request, _out(_record(request, label, pk)))
 
 
 @router.put(

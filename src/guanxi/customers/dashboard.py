@@ -8,13 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from guanxi.core import clock
-from guanxi.core.scopes import effective_scope
+from guanxi.core.scopes import may_act
 from guanxi.customers.models import Activity, Customer
 
 
 def customers_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    if effective_scope(user, "customers", "view") == "none":
+    if not may_act(user, "customers", "view"):
         return None
     now = clock.now()
     due = (

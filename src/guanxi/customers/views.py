@@ -18,12 +18,13 @@ from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.forms import handover_choices
 from guanxi.core.models import Department, ImportBatch, User
+from guanxi.core.resources import pages
 from guanxi.core.scopes import CHANGE, VIEW, can
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.views import generic
 from guanxi.customers import panels, reference
-from guanxi.customers.filters import ACTIVITY_FILTERS, CONTACT_FILTERS, CUSTOMER_FILTERS
+from guanxi.customers.filters import CUSTOMER_FILTERS
 from guanxi.customers.forms import (
     CUSTOMER_SECTIONS,
     ActivityForm,
@@ -39,7 +40,6 @@ from guanxi.customers.services import activities as activity_services
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services import duplicates, importing, merging
-from guanxi.customers.services.exporting import export_customers
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -54,12 +54,10 @@ class HtmxHttpRequest(HttpRequest):
 class CustomerList(generic.ObjectListView):
     model = Customer
     url_prefix = "customers:customer"
-    filterset = CUSTOMER_FILTERS
+    resource = "customers"
     list_name = "customers"
     template_name = "customers/customer_list.html"
     table_template = "customers/_customer_table.html"
-    select_related = ("owner", "department")
-    export = staticmethod(export_customers)  # type: ignore[assignment]
     export_filename = "customers"
 
     def extra_context(self) -> dict[str, Any]:
@@ -87,9 +85,9 @@ class CustomerList(generic.ObjectListView):
 
 
 def can_reassign(user: Any) -> bool:
-    from guanxi.core.scopes import effective_scope
+    from guanxi.core.scopes import may_act
 
-    return effective_scope(user, "customers", CHANGE) != "none"
+    return may_act(user, "customers", CHANGE)
 
 
 class CustomerDetail(generic.ObjectDetailView):
@@ -349,7 +347,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 class ContactList(generic.ObjectListView):
     model = Contact
     url_prefix = "customers:contact"
-    filterset = CONTACT_FILTERS
+    resource = "contacts"
     list_name = "contacts"
     template_name = "customers/contact_list.html"
     table_template = "customers/_contact_table.html"
@@ -359,7 +357,7 @@ class ContactList(generic.ObjectListView):
 class ActivityList(generic.ObjectListView):
     model = Activity
     url_prefix = "customers:activity"
-    filterset = ACTIVITY_FILTERS
+    resource = "activities"
     list_name = "activities"
     template_name = "customers/activity_list.html"
     table_template = "customers/_activity_table.html"
@@ -488,3 +486,22 @@ class ActivityDetail(generic.ObjectDetailView):
 
     def extra_context(self, obj: Any) -> dict[str, Any]:
         return {"history": history(obj)[:50]}
+
+
+# ---------------------------------------------------------------- URLs of the generic pages
+
+pages.PageSet(
+    "customers", "customers", root="", list=CustomerList, detail=CustomerDetail,
+    edit=CustomerEdit, delete=CustomerDelete, restore=CustomerRestore, bin=CustomerBin,
+    bulk={"reassign": CustomerBulkReassign},
+)  # fmt: skip
+pages.PageSet(
+    "customers", "contacts", root="contacts/", list=ContactList, detail=ContactDetail,
+    edit=ContactEdit, delete=ContactDelete, restore=ContactRestore, bin=ContactBin,
+    create_path="<int:customer>/contacts/new/",
+)  # fmt: skip
+pages.PageSet(
+    "customers", "activities", root="activities/", list=ActivityList, detail=ActivityDetail,
+    edit=ActivityEdit, delete=ActivityDelete, restore=ActivityRestore, bin=ActivityBin,
+    create_path="<int:customer>/activities/new/",
+)  # fmt: skip

@@ -19,6 +19,33 @@ PRODUCT_FILTERS = FilterSet(
     search=products.search,
 )
 
+CATEGORY_FILTERS = FilterSet(
+    filters={"name": Filter("name")},
+    sorts={"name": "name", "updated": "updated_at"},
+    default_sort="name",
+    search=lambda rows, term: rows.filter(name__icontains=term),
+)
+
+PRICE_LIST_FILTERS = FilterSet(
+    filters={"active": Filter("active", bool)},
+    sorts={"name": "name", "updated": "updated_at"},
+    default_sort="name",
+    search=lambda rows, term: rows.filter(name__icontains=term),
+)
+
+PIPELINE_FILTERS = FilterSet(
+    filters={"department": Filter("departments", int, many=True)},
+    sorts={"name": "name", "default": "is_default"},
+    default_sort="-default",
+    search=lambda rows, term: rows.filter(name__icontains=term),
+)
+
+STAGE_FILTERS = FilterSet(
+    filters={"pipeline": Filter("pipeline_id", int, many=True), "kind": Filter("kind", many=True)},
+    sorts={"position": "position", "name": "name"},
+    default_sort="position",
+)
+
 LEAD_FILTERS = FilterSet(
     filters={
         "status": Filter("status", many=True),
@@ -121,4 +148,14 @@ PAYMENT_FILTERS = FilterSet(
     sorts={"date": "received_on", "amount": "amount", "updated": "updated_at"},
     default_sort="-date",
     search=lambda qs, term: qs.filter(reference__icontains=term.strip()),
+)
+
+INSTALMENT_FILTERS = FilterSet(
+    filters={
+        "order": Filter("order_id", int, many=True),
+        "due_after": Filter("due_date__gte", dt.date),
+        "due_before": Filter("due_date__lte", dt.date),
+    },
+    sorts={"due": "due_date", "number": "number", "amount": "amount", "updated": "updated_at"},
+    default_sort="due",
 )

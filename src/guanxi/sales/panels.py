@@ -13,7 +13,7 @@ from django.db.models import Max, Min, Sum
 from django.http import HttpRequest
 
 from guanxi.core import clock
-from guanxi.core.scopes import effective_scope
+from guanxi.core.scopes import may_act
 from guanxi.sales.models import (
     REVENUE_STATUSES,
     Opportunity,
@@ -31,7 +31,7 @@ LIMIT = 10
 
 
 def _in_sales(request: HttpRequest) -> bool:
-    return effective_scope(request.user, "sales", "view") != "none"
+    return may_act(request.user, "sales", "view")
 
 
 def summary(customer: Any, request: HttpRequest) -> dict[str, Any] | None:

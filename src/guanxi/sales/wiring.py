@@ -1,6 +1,7 @@
 """How the sales module plugs into the platform and the customers module (called from
-``SalesConfig.ready()``): the API router, merge links, 360° panels, navigation, the home
-dashboard, the demo generator and the CLI commands. Core and customers never import sales."""
+``SalesConfig.ready()``): the API router, merge links, 360° panels, the home dashboard, the
+module declaration (navigation, roles, demo generator) and the CLI commands. Core and customers
+never import sales."""
 
 from __future__ import annotations
 
@@ -10,23 +11,35 @@ from django.utils.translation import gettext_lazy as _
 
 
 def connect() -> None:
+    _register_order_resources()
+    _register_pipeline_resources()
     _mount_api()
     _register_links()
     _register_panels()
-    _register_navigation()
+    _register_module()
     _register_dashboard()
-    _register_demo()
     _register_commands()
 
 
+def _register_order_resources() -> None:
+    from guanxi.sales import resources_orders
+
+    resources_orders.register_all()
+
+
+def _register_pipeline_resources() -> None:
+    from guanxi.sales import resources_pipeline
+
+    resources_pipeline.register_all()
+
+
 def _mount_api() -> None:
-    from guanxi.core.api import api
+    from guanxi.core.resources.api_routes import add_router
+    from guanxi.sales import resources
     from guanxi.sales.api import router
 
-    # The project's API mounts each app's router; URLs are resolved after ready(), so mounting
-    # here reaches /api/v1/ without core importing this app (as the customers module does).
-    if not any(prefix == "/" and r is router for prefix, r in api._routers):
-        api.add_router("/", router)
+    resources.register_all()
+    add_router(router)
 
 
 def _register_links() -> None:
@@ -91,28 +104,59 @@ def _may_edit_catalogue(user: Any) -> bool:
 
 
 def _in_sales(user: Any) -> bool:
-    from guanxi.core.scopes import effective_scope
+    from guanxi.core.scopes import may_act
 
-    return effective_scope(user, "sales", "view") != "none"
+    return may_act(user, "sales", "view")
 
 
-def _register_navigation() -> None:
-    from guanxi.core import navigation
+def _register_module() -> None:
+    """The sales module: its navigation, the sales roles, the demo generator.
 
-    for item in [
-        navigation.NavItem(_("Leads (线索)"), "sales:lead_list", _in_sales),
-        navigation.NavItem(_("Opportunities (商机)"), "sales:opportunity_list", _in_sales),
-        navigation.NavItem(_("Pipeline board"), "sales:board", _in_sales),
-        navigation.NavItem(_("Schedule (日程)"), "sales:calendar", _in_sales),
-        navigation.NavItem(_("Tasks"), "sales:task_list", _in_sales),
-        navigation.NavItem(_("Orders and contracts (订单/合同)"), "sales:order_list", _in_sales),
-        navigation.NavItem(_("Payments (回款)"), "sales:payment_list", _in_sales),
-        navigation.NavItem(_("Accounts receivable (应收)"), "sales:receivables", _in_sales),
-        navigation.NavItem(_("Reports (报表)"), "sales:reports", _in_sales),
-        navigation.NavItem(_("Products (产品)"), "sales:product_list"),
-        navigation.NavItem(_("Import orders"), "sales:import", _in_sales),
-    ]:
-        navigation.register("sales", item)
+    Sales managers see and change their department subtree, representatives their own records,
+    in customers and in sales alike; the customer-reading roles (service agents, marketing)
+    see every sales record and change none.
+    """
+    from guanxi.core import modules
+    from guanxi.core.modules import ModuleSpec, NavItem, RoleSpec
+    from guanxi.sales.demo import generate
+
+    tree, own = ("department_tree", "department_tree"), ("own", "own")
+    modules.register(
+        ModuleSpec(
+            code="sales",
+            label=_("Sales"),
+            order=20,
+            nav_items=(
+                NavItem(_("Leads (线索)"), "sales:lead_list", _in_sales),
+                NavItem(_("Opportunities (商机)"), "sales:opportunity_list", _in_sales),
+                NavItem(_("Pipeline board"), "sales:board", _in_sales),
+                NavItem(_("Schedule (日程)"), "sales:calendar", _in_sales),
+                NavItem(_("Tasks"), "sales:task_list", _in_sales),
+                NavItem(_("Orders and contracts (订单/合同)"), "sales:order_list", _in_sales),
+                NavItem(_("Payments (回款)"), "sales:payment_list", _in_sales),
+                NavItem(_("Accounts receivable (应收)"), "sales:receivables", _in_sales),
+                NavItem(_("Reports (报表)"), "sales:reports", _in_sales),
+                NavItem(_("Products (产品)"), "sales:product_list"),
+                NavItem(_("Import orders"), "sales:import", _in_sales),
+            ),
+            roles=(
+                RoleSpec(
+                    "sales_manager",
+                    _("Sales manager"),
+                    intro=_("Your department's customers, pipeline and targets at a glance."),
+                    scopes={"customers": tree, "sales": tree},
+                ),
+                RoleSpec(
+                    "sales_rep",
+                    _("Sales representative"),
+                    intro=_("Whom to contact today, your customers and your open deals."),
+                    scopes={"customers": own, "sales": own},
+                ),
+            ),
+            grants={"service_agent": ("all", "none"), "marketing": ("all", "none")},
+            demo=generate,
+        )
+    )
 
 
 def _register_dashboard() -> None:
@@ -122,13 +166,6 @@ def _register_dashboard() -> None:
     dashboard.register(
         dashboard.Panel("sales", "sales/_dashboard_panel.html", dashboard_panel, order=20)
     )
-
-
-def _register_demo() -> None:
-    from guanxi.core import demo
-    from guanxi.sales.demo import generate
-
-    demo.register("sales", generate, order=20)
 
 
 def _register_commands() -> None:

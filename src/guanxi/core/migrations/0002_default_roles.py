@@ -1,9 +1,51 @@
 from django.db import migrations
 
+# The six roles and their scopes as they were when this migration was written: frozen here,
+# since a migration must not read app code that changes (roles now come from the module
+# registry and are topped up after every migrate by ``install_default_roles``).
+ALL, TREE, OWN, NONE = "all", "department_tree", "own", "none"
+MODULES = ("customers", "sales", "service", "marketing")
+
+DEFAULT_ROLES = {
+    "administrator": {m: (ALL, ALL) for m in MODULES},
+    "sales_manager": {
+        "customers": (TREE, TREE),
+        "sales": (TREE, TREE),
+        "service": (TREE, NONE),
+        "marketing": (TREE, NONE),
+    },
+    "sales_rep": {
+        "customers": (OWN, OWN),
+        "sales": (OWN, OWN),
+        "service": (OWN, NONE),
+        "marketing": (NONE, NONE),
+    },
+    "service_agent": {
+        "customers": (ALL, NONE),
+        "sales": (ALL, NONE),
+        "service": (ALL, ALL),
+        "marketing": (NONE, NONE),
+    },
+    "marketing": {
+        "customers": (ALL, NONE),
+        "sales": (ALL, NONE),
+        "service": (NONE, NONE),
+        "marketing": (ALL, ALL),
+    },
+    "analyst": {m: (ALL, NONE) for m in MODULES},
+}
+
+ROLE_NAMES = {
+    "administrator": "Administrator",
+    "sales_manager": "Sales manager",
+    "sales_rep": "Sales representative",
+    "service_agent": "Service agent",
+    "marketing": "Marketing specialist",
+    "analyst": "Analyst",
+}
+
 
 def install(apps, schema_editor):
-    from guanxi.core.role_defaults import DEFAULT_ROLES, ROLE_NAMES
-
     Group = apps.get_model("auth", "Group")
     Role = apps.get_model("core", "Role")
     RoleScope = apps.get_model("core", "RoleScope")

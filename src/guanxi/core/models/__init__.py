@@ -1,7 +1,9 @@
 """Platform models, one module per concept."""
 
+from guanxi.core.models.attachments import Attachment
 from guanxi.core.models.audit import AuditEvent, ImportBatch
 from guanxi.core.models.jobs import JobRun
+from guanxi.core.models.module_settings import ModuleSettingValues, SettingChange
 from guanxi.core.models.org import Department, User
 from guanxi.core.models.records import (
     AuditedQuerySet,
@@ -16,6 +18,7 @@ from guanxi.core.models.tokens import ApiToken
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditedQuerySet",
     "Collaborator",
@@ -23,11 +26,13 @@ __all__ = [
     "Department",
     "ImportBatch",
     "JobRun",
+    "ModuleSettingValues",
     "OwnedRecord",
     "ReferenceRecord",
     "Role",
     "RoleScope",
     "SavedFilter",
+    "SettingChange",
     "SoftDeleteRecord",
     "User",
 ]

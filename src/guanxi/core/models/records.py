@@ -96,9 +96,12 @@ class SoftDeleteRecord(RecordColumns):
     all_objects = AllRowsManager()
 
     class Scope:
-        """Declares how the scope rule reaches this model: ``module`` and ``parent`` (a path)."""
+        """How the scope rule reaches this model; every concrete model declares its own:
+        ``module`` (a registered module code, see ``guanxi.core.modules``) and ``parent`` (the
+        path to the record whose scope a child follows, or None). There is no default module:
+        the ``guanxi.E004`` system check refuses a model that declares neither."""
 
-        module: ClassVar[str] = "customers"
+        module: ClassVar[str]
         parent: ClassVar[str | None] = None
 
     class Meta(RecordColumns.Meta):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,25 +27,12 @@ class DataScope(models.TextChoices):
         return max(values, key=cls.rank, default=cls.NONE)
 
 
-class Module(models.TextChoices):
-    """The business modules a scope applies to."""
-
-    CUSTOMERS = "customers", _("Customers")
-    SALES = "sales", _("Sales")
-    SERVICE = "service", _("Service")
-    MARKETING = "marketing", _("Marketing")
-
-
 class Role(models.Model):
-    """A role: a Django group (its permissions) plus the data scopes it carries."""
+    """A role: a Django group (its permissions) plus the data scopes it carries.
 
-    class Code(models.TextChoices):
-        ADMINISTRATOR = "administrator", _("Administrator")
-        SALES_MANAGER = "sales_manager", _("Sales manager")
-        SALES_REP = "sales_rep", _("Sales representative")
-        SERVICE_AGENT = "service_agent", _("Service agent")
-        MARKETING = "marketing", _("Marketing specialist")
-        ANALYST = "analyst", _("Analyst")
+    Which roles exist is declared by the platform and the modules (``guanxi.core.modules``);
+    a row whose code no module declares any more keeps working under its stored name.
+    """
 
     group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role")
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -56,16 +44,18 @@ class Role(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        if self.code in Role.Code.values:
-            return str(Role.Code(self.code).label)
-        return self.name
+        from guanxi.core.modules import get_role
+
+        spec = get_role(self.code)
+        return str(spec.label) if spec is not None else self.name
 
 
 class RoleScope(models.Model):
-    """What a role may see and change in one module."""
+    """What a role may see and change in one module (a code of the module registry, validated
+    by :meth:`clean`: a new module needs no migration of this table)."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="scopes")
-    module = models.CharField(_("module"), max_length=20, choices=Module.choices)
+    module = models.CharField(_("module"), max_length=20)
     view = models.CharField(_("view scope"), max_length=20, choices=DataScope.choices)
     change = models.CharField(_("change scope"), max_length=20, choices=DataScope.choices)
 
@@ -77,4 +67,20 @@ class RoleScope(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role} · {self.module}"
+        return f"{self.role} · {self.module_label}"
+
+    @property
+    def module_label(self) -> str:
+        from guanxi.core.modules import get_module
+
+        spec = get_module(self.module)
+        return str(spec.label) if spec is not None else self.module
+
+    def clean(self) -> None:
+        from guanxi.core.modules import validate_module_code
+
+        super().clean()
+        try:
+            validate_module_code(self.module)
+        except ValidationError as exc:
+            raise ValidationError({"module": exc.error_list}) from None

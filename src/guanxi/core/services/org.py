@@ -10,31 +10,60 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guanxi.core import modules
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models import ApiToken, Department, Role, RoleScope, User
-from guanxi.core.role_defaults import DEFAULT_ROLES, ORGANISATION_MANAGERS, ROLE_NAMES
+from guanxi.core.models.roles import DataScope
 
 
 def install_default_roles() -> None:
-    """Create the six default roles and their scopes; existing scopes are left as edited."""
-    for code, scopes in DEFAULT_ROLES.items():
-        group, _created = Group.objects.get_or_create(name=ROLE_NAMES[code])
-        role, _created = Role.objects.get_or_create(
-            code=code, defaults={"group": group, "name": ROLE_NAMES[code]}
-        )
+    """Create the registered roles and their default scopes (:mod:`guanxi.core.modules`).
+
+    Idempotent: an existing role keeps its group and name, an existing scope stays as an
+    administrator edited it; only what is missing (a new module's roles and grants) is added.
+    """
+    defaults = modules.default_scopes()
+    with translation.override(None):  # group names in the source language, stable
+        names = {role.code: str(role.label) for role in modules.roles()}
+    for code, scopes in defaults.items():
+        role = Role.objects.filter(code=code).first()
+        if role is None:
+            group, _created = Group.objects.get_or_create(name=names[code])
+            role = Role.objects.create(code=code, group=group, name=names[code])
         for module, (view, change) in scopes.items():
             RoleScope.objects.get_or_create(
                 role=role, module=module, defaults={"view": view, "change": change}
             )
 
 
+def install_default_roles_after_migrate(apps: Any = None, **_signal: Any) -> None:
+    """``post_migrate`` receiver: skipped when core's tables are not (or no longer) there."""
+    try:
+        if apps is not None:
+            apps.get_model("core", "RoleScope")
+    except LookupError:
+        return
+    install_default_roles()
+
+
 def save_role_scopes(role: Role, scopes: dict[str, tuple[str, str]]) -> None:
-    """Set a role's (view, change) scope per module, and its group's Django permissions."""
+    """Set a role's (view, change) scope per registered module, and its group's permissions."""
     from guanxi.core.services.role_permissions import sync_role_permissions
 
+    errors: dict[str, list[str]] = {}
+    for module, pair in scopes.items():
+        try:
+            modules.validate_module_code(module)
+        except ValidationError as exc:
+            errors.setdefault(module, []).extend(exc.messages)
+            continue
+        if any(value not in DataScope.values for value in pair):
+            errors.setdefault(module, []).append(_("Unknown data scope."))
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
         for module, (view, change) in scopes.items():
             RoleScope.objects.update_or_create(
@@ -56,7 +85,7 @@ def role_codes(user: Any) -> set[str]:
 def can_manage_organisation(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or role_codes(user) & ORGANISATION_MANAGERS)
+    return bool(user.is_superuser or role_codes(user) & modules.organisation_manager_roles())
 
 
 def _require_manager(actor: Any) -> None:

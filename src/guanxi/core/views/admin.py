@@ -18,10 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from guanxi.core import modules
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.forms import DepartmentForm, RoleScopeForm, UserCreateForm, UserEditForm
 from guanxi.core.models import Department, Role, User
-from guanxi.core.models.roles import Module
 from guanxi.core.services import org
 
 
@@ -124,8 +124,14 @@ def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @organisation_manager
 def role_list(request: HttpRequest) -> HttpResponse:
-    roles = Role.objects.prefetch_related("scopes")
-    return render(request, "core/admin/role_list.html", {"roles": roles, "modules": Module})
+    order = {code: i for i, code in enumerate(modules.module_codes())}
+    rows = []
+    for role in Role.objects.prefetch_related("scopes"):
+        # Rows of a module no longer (or not yet) registered have no effect: not listed.
+        scopes = [s for s in role.scopes.all() if s.module in order]
+        scopes.sort(key=lambda s: order[s.module])
+        rows.append((role, scopes))
+    return render(request, "core/admin/role_list.html", {"rows": rows})
 
 
 @organisation_manager
@@ -133,13 +139,11 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk)
     form = RoleScopeForm(request.POST or None, role=role)
     if request.method == "POST" and form.is_valid():
-        org.save_role_scopes(
-            role,
-            {
-                module: (form.cleaned_data[f"{module}_view"], form.cleaned_data[f"{module}_change"])
-                for module in Module.values
-            },
-        )
-        messages.success(request, _("Role %(name)s saved.") % {"name": role})
-        return redirect("core:role_list")
+        try:
+            org.save_role_scopes(role, form.scopes())
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Role %(name)s saved.") % {"name": role})
+            return redirect("core:role_list")
     return render(request, "core/admin/form.html", {"form": form, "title": str(role)})

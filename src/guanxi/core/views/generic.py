@@ -9,7 +9,7 @@ the table fragment from the same view. A module's page is a few declarations on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -28,8 +28,8 @@ from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
 from guanxi.core.filters import CONTROL_PARAMS, FilterSet
 from guanxi.core.models import SavedFilter
-from guanxi.core.models.roles import DataScope
-from guanxi.core.scopes import CHANGE, VIEW, can, effective_scope
+from guanxi.core.resources.exporting import export_bytes
+from guanxi.core.scopes import CHANGE, VIEW, can, may_act, may_view_module
 from guanxi.core.services import records
 from guanxi.core.services.audit import history
 
@@ -37,10 +37,13 @@ from guanxi.core.services.audit import history
 PAGE_PARAMS = frozenset({"page", "page_size", "format", "saved"})
 
 
-def as_http_errors(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def as_http_errors(func: Callable[..., _Response]) -> Callable[..., _Response]:
     """Domain errors → Http404 / PermissionDenied, for function views."""
 
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(*args: Any, **kwargs: Any) -> _Response:
         try:
             return func(*args, **kwargs)
         except RecordNotFound:
@@ -113,6 +116,9 @@ class ObjectListView(RecordView):
     template_name: ClassVar[str]
     table_template: ClassVar[str]
     list_name: ClassVar[str]
+    #: A declared resource: its filters (contributed keys added, gated keys dropped for this
+    #: user), its joins and its export columns; ``filterset``/``export`` then need no setting.
+    resource: ClassVar[str] = ""
     page_size: ClassVar[int] = 25
     max_page_size: ClassVar[int] = 200
     export: ClassVar[Callable[[Any, str], bytes] | None] = None
@@ -120,8 +126,26 @@ class ObjectListView(RecordView):
     select_related: ClassVar[tuple[str, ...]] = ()
     prefetch_related: ClassVar[tuple[str, ...]] = ()
 
+    def declaration(self) -> Any:
+        from guanxi.core import resources
+
+        return resources.get(self.resource) if self.resource else None
+
+    def get_filterset(self) -> FilterSet:
+        declared = self.declaration()
+        if declared is None:
+            return self.filterset
+        user = self.request.user
+        return declared.with_filters(lambda module: may_view_module(user, module))
+
     def get_queryset(self) -> models.QuerySet:
-        queryset = self.model.objects.visible_to(self.request.user, VIEW)
+        declared = self.declaration()
+        if declared is not None:
+            from guanxi.core.resources.api_routes import queryset as declared_rows
+
+            queryset = declared_rows(declared, self.request.user)
+        else:
+            queryset = self.model.objects.visible_to(self.request.user, VIEW)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
@@ -133,31 +157,37 @@ class ObjectListView(RecordView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user: Any = request.user
-        params = filter_params(request, self.list_name, self.filterset)
+        filterset = self.get_filterset()
+        params = filter_params(request, self.list_name, filterset)
         filter_errors: dict[str, list[str]] = {}
         queryset = self.get_queryset()
         query = params.copy()
         for key in PAGE_PARAMS:
             query.pop(key, None)
         try:
-            queryset = self.filterset.apply(queryset, query)
+            queryset = filterset.apply(queryset, query)
         except InvalidInput as exc:
             filter_errors = exc.errors
             queryset = queryset.none()
         fmt = params.get("format", "")
         if fmt:
-            if self.export is None or fmt not in exports.CONTENT_TYPES:
+            declared = self.declaration()
+            exportable = self.export is not None or (declared is not None and declared.columns)
+            if not exportable or fmt not in exports.CONTENT_TYPES:
                 raise Http404
             if filter_errors:
                 return HttpResponse(str(filter_errors), status=400, content_type="text/plain")
-            content = type(self).export(queryset, fmt)  # type: ignore[misc]
+            if self.export is not None:
+                content = type(self).export(queryset, fmt)  # type: ignore[misc]
+            else:
+                content = export_bytes(declared, queryset, fmt, user)
             return exports.file_response(content, f"{self.export_filename}.{fmt}", fmt)
         try:
             size = min(max(int(params.get("page_size", self.page_size)), 1), self.max_page_size)
         except ValueError:
             size = self.page_size
         page = Paginator(queryset, size).get_page(params.get("page"))
-        sort = params.get("sort") or self.filterset.default_sort
+        sort = params.get("sort") or filterset.default_sort
         context = {
             **self.base_context(),
             "page": page,
@@ -225,7 +255,7 @@ class ObjectEditView(RecordView):
 
     def check_create_permission(self) -> None:
         """Nobody without a change scope in the model's module may open a create form."""
-        if effective_scope(self.request.user, self.model.Scope.module, CHANGE) == DataScope.NONE:
+        if not may_act(self.request.user, self.model.Scope.module, CHANGE):
             raise NotAllowed(_("You may not create records here."))
 
     def get_form(self, obj: Any, data: Any = None) -> forms.BaseForm:

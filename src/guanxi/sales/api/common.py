@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,9 @@ from pydantic import ConfigDict
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models import User
+from guanxi.sales.line_schemas import LineIn as LineIn
+from guanxi.sales.line_schemas import LineOut as LineOut
+from guanxi.sales.line_schemas import line_rows
 from guanxi.sales.models import (
     PriceList,
 )
@@ -80,39 +82,8 @@ class BulkAssignIn(Strict):
     owner: int
 
 
-class LineIn(Strict):
-    product: int
-    quantity: Decimal = Decimal("1")
-    unit_price: Decimal | None = None
-    discount: Decimal = Decimal("0")
-    description: str = ""
-
-
-class LineOut(Schema):
-    id: int
-    product: int
-    product_name: str
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    discount: Decimal
-    amount: Decimal
-
-
-def _lines(rows: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": x.pk,
-            "product": x.product_id,
-            "product_name": x.product.name,
-            "description": x.description,
-            "quantity": x.quantity,
-            "unit_price": x.unit_price,
-            "discount": x.discount,
-            "amount": x.amount,
-        }
-        for x in rows
-    ]
+#: The order routes' name for the lines as the API shows them.
+_lines = line_rows
 
 
 class LinesIn(Strict):

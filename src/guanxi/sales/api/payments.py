@@ -1,94 +1,22 @@
-"""Payments received: record, edit the descriptive fields, reverse."""
+"""The payment action that is not CRUD: reverse (冲销) — a payment is never deleted. List,
+detail, record (create) and PATCH of the descriptive fields are built by core from
+``sales/resources_orders.py``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Schema
+from django.http import HttpRequest
 
-from guanxi.core.api import paginate
+from guanxi.core.resources.api_routes import answer
+from guanxi.core.resources.schemas import detail_schema
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import get_visible
-from guanxi.sales import filters
 from guanxi.sales.api import router
-from guanxi.sales.api.common import (
-    PageInfo,
-    Strict,
-    _etag,
-    _name,
-    _set,
-    _user,
-    _version,
-)
-from guanxi.sales.models import (
-    Order,
-    Payment,
-)
-from guanxi.sales.services import (
-    payments,
-)
-
-
-class PaymentOut(Schema):
-    id: int
-    order: int
-    order_number: str
-    instalment: int | None
-    customer: int
-    received_on: dt.date
-    amount: Decimal
-    method: str
-    reference: str
-    status: str
-    reversed_on: dt.date | None
-    reversal_reason: str
-    notes: str
-    owner: int | None
-    owner_name: str
-    version: int
-
-    @staticmethod
-    def of(p: Payment) -> dict[str, Any]:
-        return {
-            "id": p.pk,
-            "order": p.order_id,
-            "order_number": p.order.number,
-            "instalment": p.instalment_id,
-            "customer": p.customer_id,
-            "received_on": p.received_on,
-            "amount": p.amount,
-            "method": p.method,
-            "reference": p.reference,
-            "status": p.status,
-            "reversed_on": p.reversed_on,
-            "reversal_reason": p.reversal_reason,
-            "notes": p.notes,
-            "owner": p.owner_id,
-            "owner_name": _name(p.owner),
-            "version": p.version,
-        }
-
-
-class PaymentIn(Strict):
-    order: int
-    amount: Decimal
-    received_on: dt.date | None = None
-    method: str = "bank"
-    reference: str = ""
-    notes: str = ""
-    instalment: int | None = None
-    owner: int | None = None
-
-
-class PaymentPatch(Strict):
-    method: str | None = None
-    reference: str | None = None
-    notes: str | None = None
-    received_on: dt.date | None = None
-    version: int | None = None
+from guanxi.sales.api.common import Strict
+from guanxi.sales.models import Payment
+from guanxi.sales.resources_orders import PAYMENTS
+from guanxi.sales.services import payments
 
 
 class ReverseIn(Strict):
@@ -96,56 +24,16 @@ class ReverseIn(Strict):
     version: int | None = None
 
 
-class PaymentPage(PageInfo):
-    items: list[PaymentOut]
-
-
-@router.get("/payments", response=PaymentPage)
-def list_payments(request: HttpRequest) -> dict[str, Any]:
-    rows, info = paginate(
-        request,
-        Payment.objects.visible_to(request.user).select_related("order", "owner"),
-        filters.PAYMENT_FILTERS,
-    )
-    return {**info, "items": [PaymentOut.of(p) for p in rows]}
-
-
-@router.get("/payments/{payment_id}", response=PaymentOut)
-def get_payment(request: HttpRequest, payment_id: int, response: HttpResponse) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user)
-    _etag(response, p.version)
-    return PaymentOut.of(p)
-
-
-@router.post("/payments", response={201: PaymentOut}, summary="Record a payment received (回款)")
-def record_payment(request: HttpRequest, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
-    values = _set(payload)
-    order = get_visible(Order, values.pop("order"), request.user)
-    owner = _user(values.pop("owner", None))
-    return 201, PaymentOut.of(
-        payments.record_payment(actor=request.user, order=order, values=values, owner=owner)
-    )
-
-
-@router.patch("/payments/{payment_id}", response=PaymentOut)
-def update_payment(request: HttpRequest, payment_id: int, payload: PaymentPatch) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user, CHANGE)
-    values = _set(payload)
-    version = _version(request, values)
-    return PaymentOut.of(
-        payments.update_payment(p, actor=request.user, expected_version=version, changes=values)
-    )
-
-
 @router.post(
-    "/payments/{payment_id}/reverse",
-    response=PaymentOut,
+    "/payments/{int:payment_id}/reverse",
+    response=detail_schema(PAYMENTS),
     summary="Reverse (冲销); the record stays",
 )
 def reverse_payment(request: HttpRequest, payment_id: int, payload: ReverseIn) -> dict[str, Any]:
-    p = get_visible(Payment, payment_id, request.user, CHANGE)
-    return PaymentOut.of(
-        payments.reverse_payment(
-            p, actor=request.user, reason=payload.reason, expected_version=payload.version
-        )
+    p = payments.reverse_payment(
+        get_visible(Payment, payment_id, request.user, CHANGE),
+        actor=request.user,
+        reason=payload.reason,
+        expected_version=payload.version,
     )
+    return answer(PAYMENTS, p, request.user)

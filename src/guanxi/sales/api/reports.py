@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Query, Schema
 
 from guanxi.core import clock
+from guanxi.core.resources import lists
 from guanxi.sales.api import router
 from guanxi.sales.models import (
     Order,
@@ -32,68 +33,91 @@ class ReceivableOut(Schema):
     bucket: str
 
 
-class AgeingOut(Schema):
-    today: dt.date
-    currency: str
-    buckets: dict[str, Decimal]
-    total: Decimal
-    rows: list[ReceivableOut]
+AgeingPage = lists.page_schema(
+    "AgeingPage",
+    ReceivableOut,
+    today=dt.date,
+    currency=str,
+    buckets=dict[str, Decimal],
+    total=Decimal,
+)
 
 
-@router.get("/receivables", response=AgeingOut, summary="Accounts receivable with ageing buckets")
-def list_receivables(
-    request: HttpRequest, owner: int | None = None, customer: int | None = None
-) -> dict[str, Any]:
+class ReceivablesQuery(lists.PageQuery):
+    owner: int | None = None
+    customer: int | None = None
+
+
+@router.get("/receivables", response=AgeingPage, summary="Accounts receivable with ageing buckets")
+def list_receivables(request: HttpRequest, query: Query[ReceivablesQuery]) -> dict[str, Any]:
     from guanxi.sales.services.common import currency
 
     rows = Order.objects.visible_to(request.user)
-    if owner is not None:
-        rows = rows.filter(owner_id=owner)
-    if customer is not None:
-        rows = rows.filter(customer_id=customer)
+    if query.owner is not None:
+        rows = rows.filter(owner_id=query.owner)
+    if query.customer is not None:
+        rows = rows.filter(customer_id=query.customer)
     today = clock.today()
     ageing = receivables.receivables(rows, today)
+    page = lists.page_of(
+        request,
+        ageing.rows,
+        ReceivablesQuery,
+        lambda r: {
+            "order": r.order.pk,
+            "order_number": r.order.number,
+            "customer": r.order.customer_id,
+            "customer_name": r.order.customer.name,
+            "instalment": r.instalment.pk if r.instalment else None,
+            "due_date": r.due_date,
+            "amount": r.amount,
+            "days_overdue": r.days_overdue,
+            "bucket": r.bucket,
+        },
+    )
     return {
+        **page,
         "today": today,
         "currency": currency(),
         "buckets": ageing.totals,
         "total": ageing.total,
-        "rows": [
-            {
-                "order": r.order.pk,
-                "order_number": r.order.number,
-                "customer": r.order.customer_id,
-                "customer_name": r.order.customer.name,
-                "instalment": r.instalment.pk if r.instalment else None,
-                "due_date": r.due_date,
-                "amount": r.amount,
-                "days_overdue": r.days_overdue,
-                "bucket": r.bucket,
-            }
-            for r in ageing.rows
-        ],
     }
 
 
-class ReportOut(Schema):
-    name: str
-    title: str
-    definition: str
-    start: dt.date
-    end: dt.date
-    columns: list[str]
-    rows: list[list[Any]]
+ReportPage = lists.page_schema(
+    "ReportPage",
+    list[Any],
+    name=str,
+    title=str,
+    definition=str,
+    start=dt.date,
+    end=dt.date,
+    columns=list[str],
+)
 
 
-@router.get("/reports/{name}", response=ReportOut, summary="A sales report over the caller's scope")
-def get_report(request: HttpRequest, name: str) -> dict[str, Any]:
-    report = reports.run(name, request.user, request.GET)
+class ReportQuery(lists.PageQuery):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    limit: int | None = None
+
+
+@router.get(
+    "/reports/{name}", response=ReportPage, summary="A sales report over the caller's scope"
+)
+def get_report(request: HttpRequest, name: str, query: Query[ReportQuery]) -> dict[str, Any]:
+    lists.check_keys(request, ReportQuery)
+    params = {k: v for k, v in request.GET.lists() if k not in ("page", "page_size")}
+    report = reports.run(name, request.user, params)
+    page = lists.page_of(
+        request, report.rows, ReportQuery, lambda row: [reports.json_cell(v) for v in row]
+    )
     return {
+        **page,
         "name": report.name,
         "title": str(report.title),
         "definition": str(report.definition),
         "start": report.start,
         "end": report.end,
         "columns": [str(c) for c in report.columns],
-        "rows": [[reports.json_cell(v) for v in row] for row in report.rows],
     }

@@ -23,6 +23,9 @@ from guanxi.sales.models.pipeline import LineFields, line_constraints
 
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft (草稿)")
+    #: A sales event hook held the confirmation (e.g. over the credit limit) until a user
+    #: releases it, which confirms the order.
+    ON_HOLD = "on_hold", _("On hold (挂起)")
     CONFIRMED = "confirmed", _("Confirmed (已确认)")
     DELIVERED = "delivered", _("Delivered (已交付)")
     CANCELLED = "cancelled", _("Cancelled (已取消)")
@@ -78,6 +81,8 @@ class Order(OwnedRecord):
     cancel_reason = models.CharField(
         _("reason cancelled"), max_length=300, blank=True, default="", editable=False
     )
+    #: Why the order is on hold: the reasons the order-confirmed hooks gave, one per line.
+    hold_reason = models.TextField(_("reason on hold"), blank=True, default="", editable=False)
     # Contract details (合同).
     contract_number = models.CharField(_("contract number"), max_length=64, blank=True, default="")
     signed_on = models.DateField(_("signing date"), null=True, blank=True)
@@ -121,6 +126,11 @@ class Order(OwnedRecord):
                 condition=~Q(status="cancelled") | Q(cancelled_on__isnull=False),
                 name="sales_order_cancelled_date",
                 violation_error_message=_("A cancelled order has a cancellation date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="on_hold") | ~Q(hold_reason=""),
+                name="sales_order_on_hold_reason",
+                violation_error_message=_("An order on hold has a reason."),
             ),
         ]
         indexes = [

@@ -463,6 +463,19 @@ def _write(order: _Order, actor: Any, batch: ImportBatch, result: ImportResult) 
     )
     if order.status in (OrderStatus.CONFIRMED, OrderStatus.DELIVERED):
         created = order_services.confirm_order(created, actor=actor, on=order.order_date)
+        if created.status == OrderStatus.ON_HOLD and (
+            order.status == OrderStatus.DELIVERED or order.payments
+        ):
+            # A hook held the confirmation: the order may stay imported on hold, but it cannot
+            # be delivered or paid before someone releases it.
+            raise InvalidInput(
+                {
+                    "status": [
+                        _("Order %(number)s was put on hold: %(reason)s")
+                        % {"number": order.number, "reason": created.hold_reason}
+                    ]
+                }
+            )
         if order.status == OrderStatus.DELIVERED:
             created = order_services.deliver_order(created, actor=actor, on=order.order_date)
     elif order.status == OrderStatus.CANCELLED:

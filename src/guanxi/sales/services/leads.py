@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, NotAllowed
 from guanxi.core.models import Department, User
-from guanxi.core.scopes import CHANGE, can, effective_scope
+from guanxi.core.scopes import CHANGE, can, may_act
 from guanxi.core.services import records
 from guanxi.customers.models import Customer
 from guanxi.customers.services import contacts as contact_services
 from guanxi.customers.services import customers as customer_services
 from guanxi.customers.services.duplicates import ExistingRecord, check_duplicates
+from guanxi.sales import hooks
 from guanxi.sales.models import Lead, LeadRoundRobin, LeadStatus, Opportunity
 from guanxi.sales.services import opportunities
 from guanxi.sales.services.common import MODULE, check_owner, clean_values, to_money
@@ -139,7 +140,7 @@ def assign_leads(ids: Iterable[Any], *, actor: Any, new_owner: Any) -> list[Lead
 def team_members(team: Department) -> list[User]:
     """The members of a team who can own sales records, in a stable order."""
     users = User.objects.filter(department=team, is_active=True).order_by("pk")
-    return [u for u in users if effective_scope(u, MODULE, CHANGE) != "none"]
+    return [u for u in users if may_act(u, MODULE, CHANGE)]
 
 
 def assign_round_robin(ids: Iterable[Any], *, actor: Any, team: Department) -> list[Lead]:
@@ -259,7 +260,7 @@ def convert_lead(
             created = opportunities.create_opportunity(
                 actor=actor, customer=customer, owner=owner, values=values
             )
-        return records.update_record(
+        converted = records.update_record(
             lead,
             actor=actor,
             expected_version=expected_version,
@@ -270,6 +271,8 @@ def convert_lead(
                 "converted_opportunity": created,
             },
         )
+        hooks.lead_converted.notify(converted, actor)
+    return converted
 
 
 def search(queryset: Any, term: str) -> Any:

@@ -17,6 +17,7 @@ from guanxi.core.errors import InvalidInput, StaleVersion
 from guanxi.core.services import records
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.models import Status as CustomerStatus
+from guanxi.sales import hooks
 from guanxi.sales.models import (
     Instalment,
     Opportunity,
@@ -198,23 +199,52 @@ def recomputed_total(order: Order) -> Decimal:
 def confirm_order(
     order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
 ) -> Order:
-    """Draft → confirmed. The customer becomes current (现有) and dealt (已成交) with its first
-    confirmed order."""
+    """Draft → confirmed, unless an order-confirmed hook refuses (:class:`OrderRefused`, nothing
+    written) or holds it (saved on hold with the hooks' reasons, see :func:`release_order`).
+    The customer becomes current (现有) and dealt (已成交) with its first confirmed order."""
     with transaction.atomic():
         current = _lock(order, expected_version)
         if current.status != OrderStatus.DRAFT:
             raise InvalidInput({"status": [_("Only a draft order can be confirmed.")]})
-        if not current.lines.exists():
-            raise InvalidInput({"lines": [_("An order needs at least one line.")]})
-        if current.total != recomputed_total(current):  # a guard: totals never drift
-            raise InvalidInput({"total": [_("The total does not match the lines.")]})
-        confirmed = records.update_record(
-            current,
-            actor=actor,
-            expected_version=None,
-            changes={"status": OrderStatus.CONFIRMED, "confirmed_on": on or clock.today()},
-        )
-        mark_customer_dealt(confirmed.customer, actor=actor, on=confirmed.order_date)
+        _check_confirmable(current)
+        holds = hooks.order_confirmed.decide(current, actor)
+        if holds:
+            return records.update_record(
+                current,
+                actor=actor,
+                expected_version=None,
+                changes={"status": OrderStatus.ON_HOLD, "hold_reason": "\n".join(holds)},
+            )
+        return _confirm(current, actor=actor, on=on)
+
+
+def release_order(
+    order: Order, *, actor: Any, expected_version: int | None = None, on: Any = None
+) -> Order:
+    """On hold → confirmed: a user with change scope overrides the hooks' holds. The hooks run
+    again (``releasing=True``), so one may still refuse if things changed since the hold."""
+    with transaction.atomic():
+        current = _lock(order, expected_version)
+        if current.status != OrderStatus.ON_HOLD:
+            raise InvalidInput({"status": [_("Only an order on hold can be released.")]})
+        _check_confirmable(current)
+        hooks.order_confirmed.decide(current, actor, releasing=True)
+        return _confirm(current, actor=actor, on=on, clear_hold=True)
+
+
+def _check_confirmable(order: Order) -> None:
+    if not order.lines.exists():
+        raise InvalidInput({"lines": [_("An order needs at least one line.")]})
+    if order.total != recomputed_total(order):  # a guard: totals never drift
+        raise InvalidInput({"total": [_("The total does not match the lines.")]})
+
+
+def _confirm(order: Order, *, actor: Any, on: Any, clear_hold: bool = False) -> Order:
+    changes: dict[str, Any] = {"status": OrderStatus.CONFIRMED, "confirmed_on": on or clock.today()}
+    if clear_hold:
+        changes["hold_reason"] = ""  # the audit trail keeps why it was held
+    confirmed = records.update_record(order, actor=actor, expected_version=None, changes=changes)
+    mark_customer_dealt(confirmed.customer, actor=actor, on=confirmed.order_date)
     return confirmed
 
 
@@ -261,12 +291,14 @@ def deliver_order(
         current = _lock(order, expected_version)
         if current.status != OrderStatus.CONFIRMED:
             raise InvalidInput({"status": [_("Only a confirmed order can be delivered.")]})
-        return records.update_record(
+        delivered = records.update_record(
             current,
             actor=actor,
             expected_version=None,
             changes={"status": OrderStatus.DELIVERED, "delivered_on": on or clock.today()},
         )
+        hooks.order_delivered.notify(delivered, actor)
+    return delivered
 
 
 def cancel_order(
@@ -372,6 +404,24 @@ def delete_instalment(instalment: Instalment, *, actor: Any) -> Instalment:
     if instalment.payments.filter(status=PaymentStatus.VALID).exists():
         raise InvalidInput({"instalment": [_("Payments were recorded against this instalment.")]})
     return records.soft_delete(instalment, actor=actor)
+
+
+def restore_instalment(instalment: Instalment, *, actor: Any) -> Instalment:
+    """Back from the bin while the plan still fits the order and the number is still free."""
+    with transaction.atomic():
+        # Restored while another instalment is added: the order row lock orders the two checks.
+        order = _lock(instalment.order, None)
+        if order.status == OrderStatus.CANCELLED:
+            raise InvalidInput({"order": [_("A cancelled order cannot be changed.")]})
+        if planned_total(order) + instalment.amount > order.total:
+            raise InvalidInput(
+                {"amount": [_("The payment plan would add up to more than the order.")]}
+            )
+        if Instalment.objects.filter(order=order, number=instalment.number).exists():
+            raise InvalidInput(
+                {"number": [_("This order already has an instalment with this number.")]}
+            )
+        return records.restore(instalment, actor=actor)
 
 
 def refresh_instalment_status(instalment: Instalment, day: Any = None) -> bool:

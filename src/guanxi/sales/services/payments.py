@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput
 from guanxi.core.services import records
+from guanxi.sales import hooks
 from guanxi.sales.models import REVENUE_STATUSES, Instalment, Order, Payment, PaymentStatus
 from guanxi.sales.services.common import check_owner, clean_values, to_money
 from guanxi.sales.services.orders import paid_total, planned_total, refresh_instalment_status
@@ -100,6 +101,7 @@ def record_payment(
         )
         if instalment is not None:
             _set_paid(instalment, instalment.paid_amount + amount, actor, batch)
+        hooks.payment_recorded.notify(payment, actor)
     return payment
 
 
@@ -135,6 +137,7 @@ def reverse_payment(
         if current.instalment_id:
             instalment = Instalment.objects.select_for_update().get(pk=current.instalment_id)
             _set_paid(instalment, instalment.paid_amount - current.amount, actor)
+        hooks.payment_reversed.notify(reversed_payment, actor)
     return reversed_payment
 
 

@@ -123,6 +123,21 @@ def create_pipeline(
     return pipeline
 
 
+def create_pipeline_from(*, actor: Any, values: Mapping[str, Any]) -> Pipeline:
+    """A pipeline from the API's fields: department ids checked, stages as given."""
+    ids = list(values.get("departments") or [])
+    departments = list(Department.objects.filter(pk__in=ids))
+    if len(departments) != len(set(ids)):
+        raise InvalidInput({"departments": [_("No such department.")]})
+    return create_pipeline(
+        actor=actor,
+        name=str(values.get("name") or ""),
+        stages=values.get("stages") or [],
+        departments=departments,
+        is_default=bool(values.get("is_default")),
+    )
+
+
 def set_departments(pipeline: Pipeline, *, actor: Any, departments: Iterable[Department]) -> None:
     """The departments that use this pipeline (audited as one change)."""
     require_catalogue_editor(actor)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from guanxi.core.errors import InvalidInput
-from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.scopes import CHANGE, may_act
 from guanxi.core.views import generic
 
 
@@ -28,9 +28,6 @@ class SalesEdit(generic.ObjectEditView):
     before the form is shown (403), not only when saving."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if (
-            request.user.is_authenticated
-            and effective_scope(request.user, "sales", CHANGE) == "none"
-        ):
+        if request.user.is_authenticated and not may_act(request.user, "sales", CHANGE):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput
-from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.scopes import CHANGE, may_act
 from guanxi.sales import forms
 from guanxi.sales.services import (
     importing,
@@ -18,7 +18,7 @@ from guanxi.sales.services import (
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    if effective_scope(request.user, "sales", CHANGE) == "none":
+    if not may_act(request.user, "sales", CHANGE):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     result = None

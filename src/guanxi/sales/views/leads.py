@@ -11,14 +11,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed, StaleVersion
 from guanxi.core.models import User
-from guanxi.core.scopes import CHANGE, effective_scope
+from guanxi.core.resources import pages
+from guanxi.core.scopes import CHANGE, may_act
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.views import generic
-from guanxi.sales import filters, forms
+from guanxi.sales import forms
 from guanxi.sales.models import (
     Lead,
     LeadStatus,
@@ -27,6 +27,7 @@ from guanxi.sales.models import (
 from guanxi.sales.services import (
     leads,
 )
+from guanxi.sales.views.bins import LeadBin, LeadRestore
 from guanxi.sales.views.common import (
     SalesEdit,
     _error_messages,
@@ -36,47 +37,17 @@ from guanxi.sales.views.common import (
 class LeadList(generic.ObjectListView):
     model = Lead
     url_prefix = "sales:lead"
-    filterset = filters.LEAD_FILTERS
+    resource = "leads"
     list_name = "leads"
     template_name = "sales/lead_list.html"
     table_template = "sales/_lead_table.html"
-    select_related = ("owner",)
     export_filename = "leads"
-
-    @staticmethod
-    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
-        headers = [
-            _("company"),
-            _("contact person"),
-            _("phone"),
-            _("email"),
-            _("source"),
-            _("status"),
-            _("estimated value"),
-            _("owner"),
-            _("created"),
-        ]
-        rows = (
-            [
-                x.company,
-                x.contact_name,
-                x.phone,
-                x.email,
-                x.get_source_display(),
-                x.get_status_display(),
-                x.estimated_value,
-                str(x.owner or ""),
-                x.created_at,
-            ]
-            for x in queryset
-        )
-        return exports.write(fmt, headers, rows, "leads")
 
     def extra_context(self) -> dict[str, Any]:
         return {
             "statuses": LeadStatus.choices,
             "assign_form": forms.AssignForm(user=self.request.user),
-            "can_change": effective_scope(self.request.user, "sales", CHANGE) != "none",
+            "can_change": may_act(self.request.user, "sales", CHANGE),
         }
 
 
@@ -169,3 +140,11 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("customers:customer_detail", args=[converted.converted_customer_id])
             )
     return render(request, "sales/lead_convert.html", {"object": lead, "found": found})
+
+
+# ---------------------------------------------------------------- URLs of the generic pages
+
+pages.PageSet(
+    "sales", "leads", root="leads/", list=LeadList, detail=LeadDetail, edit=LeadEdit,
+    delete=LeadDelete, restore=LeadRestore, bin=LeadBin, bulk={"assign": LeadAssign},
+)  # fmt: skip

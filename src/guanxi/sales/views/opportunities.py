@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.core import clock, exports, team
+from guanxi.core import clock, team
 from guanxi.core.errors import InvalidInput, StaleVersion
 from guanxi.core.models import User
+from guanxi.core.resources import pages
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.views import generic
-from guanxi.sales import filters, forms
+from guanxi.sales import forms
 from guanxi.sales.models import (
     Opportunity,
     Order,
@@ -35,6 +36,7 @@ from guanxi.sales.services import (
     pipelines,
 )
 from guanxi.sales.services.common import currency
+from guanxi.sales.views.bins import OpportunityBin, OpportunityRestore
 from guanxi.sales.views.common import (
     SalesEdit,
     _error_messages,
@@ -44,39 +46,11 @@ from guanxi.sales.views.common import (
 class OpportunityList(generic.ObjectListView):
     model = Opportunity
     url_prefix = "sales:opportunity"
-    filterset = filters.OPPORTUNITY_FILTERS
+    resource = "opportunities"
     list_name = "opportunities"
     template_name = "sales/opportunity_list.html"
     table_template = "sales/_opportunity_table.html"
-    select_related = ("customer", "stage", "owner")
     export_filename = "opportunities"
-
-    @staticmethod
-    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
-        headers = [
-            _("name"),
-            _("customer"),
-            _("stage"),
-            _("win probability (%)"),
-            _("amount"),
-            _("expected close date"),
-            _("owner"),
-            _("outcome"),
-        ]
-        rows = (
-            [
-                o.name,
-                o.customer.name,
-                o.stage.name,
-                o.stage.probability,
-                o.amount,
-                o.expected_close_date,
-                str(o.owner or ""),
-                o.get_outcome_display(),
-            ]
-            for o in queryset
-        )
-        return exports.write(fmt, headers, rows, "opportunities")
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -263,3 +237,12 @@ def board(request: HttpRequest) -> HttpResponse:
             "move_url": reverse("sales:opportunity_move", args=[0]).replace("/0/", "/{id}/"),
         },
     )
+
+
+# ---------------------------------------------------------------- URLs of the generic pages
+
+pages.PageSet(
+    "sales", "opportunities", root="opportunities/", list=OpportunityList,
+    detail=OpportunityDetail, edit=OpportunityEdit, delete=OpportunityDelete,
+    restore=OpportunityRestore, bin=OpportunityBin,
+)  # fmt: skip

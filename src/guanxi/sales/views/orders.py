@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from guanxi.core import clock, exports
 from guanxi.core.errors import InvalidInput, StaleVersion
+from guanxi.core.resources import pages
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.views import generic
-from guanxi.sales import filters, forms
+from guanxi.sales import forms
 from guanxi.sales.models import (
     InstalmentStatus,
     Opportunity,
@@ -33,6 +34,7 @@ from guanxi.sales.services import (
     receivables,
 )
 from guanxi.sales.services.common import currency
+from guanxi.sales.views.bins import OrderBin, OrderRestore
 from guanxi.sales.views.common import (
     SalesEdit,
     _error_messages,
@@ -42,39 +44,11 @@ from guanxi.sales.views.common import (
 class OrderList(generic.ObjectListView):
     model = Order
     url_prefix = "sales:order"
-    filterset = filters.ORDER_FILTERS
+    resource = "orders"
     list_name = "orders"
     template_name = "sales/order_list.html"
     table_template = "sales/_order_table.html"
-    select_related = ("customer", "owner")
     export_filename = "orders"
-
-    @staticmethod
-    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
-        headers = [
-            _("order number"),
-            _("customer"),
-            _("order date"),
-            _("status"),
-            _("total"),
-            _("contract number"),
-            _("contract end"),
-            _("owner"),
-        ]
-        rows = (
-            [
-                o.number,
-                o.customer.name,
-                o.order_date,
-                o.get_status_display(),
-                o.total,
-                o.contract_number,
-                o.contract_end,
-                str(o.owner or ""),
-            ]
-            for o in queryset
-        )
-        return exports.write(fmt, headers, rows, "orders")
 
     def extra_context(self) -> dict[str, Any]:
         return {"statuses": OrderStatus.choices, "currency": currency()}
@@ -172,23 +146,32 @@ class OrderDelete(generic.ObjectDeleteView):
         orders.delete_order(obj, actor=self.request.user)
 
 
-ORDER_ACTIONS = {"confirm", "deliver", "cancel", "lines", "instalment", "payment"}
+ORDER_ACTIONS = {"confirm", "release", "deliver", "cancel", "lines", "instalment", "payment"}
 
 
 @login_required
 @require_POST
 @generic.as_http_errors
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The order page's buttons: confirm, deliver, cancel, lines, add an instalment, record a
-    payment. Each runs one service; refusals come back as messages."""
+    """The order page's buttons: confirm, release from hold, deliver, cancel, lines, add an
+    instalment, record a payment. Each runs one service; refusals come back as messages."""
     if action not in ORDER_ACTIONS:
         raise Http404
     order = get_visible(Order, pk, request.user, VIEW if action == "payment" else CHANGE)
     version = int(request.POST.get("version") or 0) or None
     try:
         if action == "confirm":
-            orders.confirm_order(order, actor=request.user, expected_version=version)
-            messages.success(request, _("Order confirmed."))
+            confirmed = orders.confirm_order(order, actor=request.user, expected_version=version)
+            if confirmed.status == OrderStatus.ON_HOLD:
+                messages.warning(
+                    request,
+                    _("The order is on hold: %(reason)s") % {"reason": confirmed.hold_reason},
+                )
+            else:
+                messages.success(request, _("Order confirmed."))
+        elif action == "release":
+            orders.release_order(order, actor=request.user, expected_version=version)
+            messages.success(request, _("Order released and confirmed."))
         elif action == "deliver":
             orders.deliver_order(order, actor=request.user, expected_version=version)
             messages.success(request, _("Order delivered."))
@@ -232,37 +215,11 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 class PaymentList(generic.ObjectListView):
     model = Payment
     url_prefix = "sales:payment"
-    filterset = filters.PAYMENT_FILTERS
+    resource = "payments"
     list_name = "payments"
     template_name = "sales/payment_list.html"
     table_template = "sales/_payment_table.html"
-    select_related = ("order", "customer", "owner")
     export_filename = "payments"
-
-    @staticmethod
-    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
-        headers = [
-            _("date received"),
-            _("order"),
-            _("customer"),
-            _("amount"),
-            _("method"),
-            _("reference"),
-            _("status"),
-        ]
-        rows = (
-            [
-                p.received_on,
-                p.order.number,
-                p.customer.name,
-                p.amount,
-                p.get_method_display(),
-                p.reference,
-                p.get_status_display(),
-            ]
-            for p in queryset
-        )
-        return exports.write(fmt, headers, rows, "payments")
 
     def extra_context(self) -> dict[str, Any]:
         return {"currency": currency()}
@@ -320,3 +277,12 @@ def receivables_page(request: HttpRequest) -> HttpResponse:
         "sales/receivables.html",
         {"ageing": ageing, "buckets": ageing.buckets(), "currency": currency()},
     )
+
+
+# ---------------------------------------------------------------- URLs of the generic pages
+
+pages.PageSet(
+    "sales", "orders", root="orders/", list=OrderList, detail=OrderDetail, edit=OrderEdit,
+    delete=OrderDelete, restore=OrderRestore, bin=OrderBin,
+)  # fmt: skip
+pages.PageSet("sales", "payments", root="payments/", list=PaymentList)

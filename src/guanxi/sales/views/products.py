@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from guanxi.core import exports
+from guanxi.core.resources import pages
 from guanxi.core.views import generic
-from guanxi.sales import filters, forms
+from guanxi.sales import forms
 from guanxi.sales.models import (
     Product,
     may_edit_catalogue,
@@ -25,39 +24,11 @@ from guanxi.sales.services import (
 class ProductList(generic.ObjectListView):
     model = Product
     url_prefix = "sales:product"
-    filterset = filters.PRODUCT_FILTERS
+    resource = "products"
     list_name = "products"
     template_name = "sales/product_list.html"
     table_template = "sales/_product_table.html"
-    select_related = ("category",)
     export_filename = "products"
-
-    @staticmethod
-    def export(queryset: Any, fmt: str) -> bytes:  # type: ignore[override]
-        headers = [
-            _("product code"),
-            _("name"),
-            _("English name"),
-            _("category"),
-            _("unit"),
-            _("list price"),
-            _("cost"),
-            _("active"),
-        ]
-        rows = (
-            [
-                p.code,
-                p.name,
-                p.name_en,
-                p.category.name if p.category_id else "",
-                p.unit,
-                p.list_price,
-                p.cost,
-                p.active,
-            ]
-            for p in queryset
-        )
-        return exports.write(fmt, headers, rows, "products")
 
     def extra_context(self) -> dict[str, Any]:
         return {"can_edit": may_edit_catalogue(self.request.user)}
@@ -91,3 +62,9 @@ class ProductDelete(generic.ObjectDeleteView):
 
     def delete(self, obj: Any) -> None:
         products.delete_product(obj, actor=self.request.user)
+
+
+pages.PageSet(
+    "sales", "products", root="products/", list=ProductList, edit=ProductEdit,
+    delete=ProductDelete,
+)  # fmt: skip

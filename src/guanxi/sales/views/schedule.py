@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from guanxi.core import clock
 from guanxi.core.errors import InvalidInput, NotAllowed, StaleVersion
 from guanxi.core.models import Department, User
+from guanxi.core.resources import pages
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.audit import history
 from guanxi.core.services.records import get_visible
 from guanxi.core.views import generic
-from guanxi.sales import filters, forms
+from guanxi.sales import forms
 from guanxi.sales.models import (
     Task,
     TaskStatus,
@@ -30,6 +31,7 @@ from guanxi.sales.models import (
 from guanxi.sales.services import (
     tasks,
 )
+from guanxi.sales.views.bins import TaskBin, TaskRestore
 from guanxi.sales.views.common import (
     SalesEdit,
     _error_messages,
@@ -39,11 +41,11 @@ from guanxi.sales.views.common import (
 class TaskList(generic.ObjectListView):
     model = Task
     url_prefix = "sales:task"
-    filterset = filters.TASK_FILTERS
+    resource = "tasks"
     list_name = "tasks"
     template_name = "sales/task_list.html"
     table_template = "sales/_task_table.html"
-    select_related = ("owner", "customer")
+    select_related = ("customer",)
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -200,3 +202,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "params": request.GET,
         },
     )
+
+
+# ---------------------------------------------------------------- URLs of the generic pages
+
+pages.PageSet(
+    "sales", "tasks", root="tasks/", list=TaskList, detail=TaskDetail, edit=TaskEdit,
+    delete=TaskDelete, restore=TaskRestore, bin=TaskBin,
+)  # fmt: skip
