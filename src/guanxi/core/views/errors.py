@@ -27,8 +27,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return answer or render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest | None) -> HttpResponse:
-    """The 500 page; it must not fail itself, even when handed no request."""
+def server_error(request: HttpRequest) -> HttpResponse:
     answer = _api_error(request, "server_error", _("Server error."), 500)
     if answer is not None:
         return answer
