@@ -66,10 +66,11 @@ class Computed:
 
 @dataclass(frozen=True)
 class Column:
-    """A list and export column: a header and how to read the cell from a record."""
+    """A list and export column: a header, how to read the cell, and its sort key if any."""
 
     header: str | Promise
     get: Callable[[Any], Any]
+    sort: str = ""
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,9 @@ class ObjectListView(RecordView):
     """
 
     filterset: ClassVar[FilterSet]
-    template_name: ClassVar[str]
-    table_template: ClassVar[str]
+    #: The generic list renders the declaration's columns; a page of its own may override.
+    template_name: ClassVar[str] = "core/generic/object_list.html"
+    table_template: ClassVar[str] = "core/generic/_object_table.html"
     list_name: ClassVar[str]
     #: A declared resource: its filters (contributed keys added, gated keys dropped for this
     #: user), its joins and its export columns; ``filterset``/``export`` then need no setting.
@@ -200,6 +201,11 @@ class ObjectListView(RecordView):
             "filter_query": query.urlencode(),
             **self.extra_context(),
         }
+        declared = self.declaration()
+        if declared is not None and declared.columns:
+            context["columns"] = declared.columns
+            context["rows"] = [(obj, [c.get(obj) for c in declared.columns]) for obj in page]
+            context["can_create"] = may_act(user, declared.module, CHANGE)
         template = self.table_template if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context, status=400 if filter_errors else 200)
 
