@@ -15,20 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from guanxi.config import ConfigError
+from guanxi.core import commands as module_commands
+from guanxi.core.commands import setup_django
 
 
 def _fail(message: str) -> int:
     print(f"guanxi: error: {message}", file=sys.stderr)
     return 2
-
-
-def setup_django(mode: str | None = None) -> None:
-    if mode:
-        os.environ["GUANXI_MODE"] = mode
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
-    import django
-
-    django.setup()
 
 
 def _manage(*args: str) -> None:
@@ -194,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_p = commands.add_parser("import", help="import data from CSV or XLSX")
     import_targets = import_p.add_subparsers(dest="import_target", required=True)
-    _add_module_commands(import_targets)
+    # the targets the modules registered in ready(): main() sets Django up for "import"
+    module_commands.add_import_parsers(import_targets)
 
     from guanxi.analytics import cli as analytics_cli
 
@@ -210,19 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_module_commands(import_targets: Any) -> None:
-    """The modules' import commands (project wiring may import every app)."""
-    from guanxi.customers import cli as customers_cli
-    from guanxi.sales import cli as sales_cli
-
-    customers_cli.add_import_parser(import_targets)
-    sales_cli.add_import_parser(import_targets)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv[:1] == ["import"]:
+            setup_django()  # the modules register their import targets in ready()
+        args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except ConfigError as exc:
         return _fail(str(exc))

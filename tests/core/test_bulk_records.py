@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from guanxi.core import audit_guard
 from guanxi.core.audit_guard import UnauditedWriteError
@@ -178,6 +179,24 @@ def test_the_bulk_insert_keeps_the_guard(org):
     widget = Widget.all_objects.get(pk=pk)
     assert (widget.name, widget.code, widget.version, widget.owner) == ("sneaky", "", 1, rep)
     assert widget.created_at is not None and widget.deleted_at is None
+
+
+def test_the_bulk_insert_marks_records_saved_and_stamps_rows_with_the_given_time(org):
+    """What the demo generators rely on: records (sales) and plain rows (customers)."""
+    rep = org.users["rep1"]
+    made = [Widget(name=f"w{i}", owner=rep, department=rep.department) for i in range(3)]
+    at = timezone.now().replace(year=2020)
+    with audit_guard.audited_writes(), CaptureQueriesContext(connection) as queries:
+        Inserter(Widget).create(made)
+        Inserter(WidgetPart).insert(
+            [{"label": "p", "widget_id": made[0].pk}], returning=False, now=at
+        )
+    assert [w.pk for w in made] == list(Widget.objects.order_by("pk").values_list("pk", flat=True))
+    assert not made[0]._state.adding
+    part = WidgetPart.objects.get()
+    assert part.widget == made[0] and part.created_at == at == part.updated_at
+    # logged once each, with placeholders: no second query quoting the values for the log
+    assert len(queries) == 2 and all("%s" in q["sql"] for q in queries.captured_queries)
 
 
 def test_a_parent_written_after_the_check_is_checked_when_written(org):

@@ -1,6 +1,6 @@
 from django.db import models
 
-from guanxi.core.models import OwnedRecord, SoftDeleteRecord
+from guanxi.core.models import OwnedRecord, ReferenceRecord, SoftDeleteRecord
 
 
 class Widget(OwnedRecord):
@@ -25,6 +25,18 @@ class WidgetPart(SoftDeleteRecord):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Colour(ReferenceRecord):
+    """Reference data of the customers module (core's base used by a module other than sales)."""
+
+    name = models.CharField(max_length=50)
+
+    class Scope(ReferenceRecord.Scope):
+        module = "customers"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CustomerScore(models.Model):

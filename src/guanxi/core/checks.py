@@ -65,6 +65,33 @@ def module_declarations_agree(app_configs: Any, **kwargs: Any) -> list[Error]:
     return [Error(problem, id="guanxi.E005") for problem in declaration_problems()]
 
 
+@register()
+def reference_models_name_their_module(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Reference data is edited through one module's change scope, which it must name."""
+    return reference_module_errors(apps.get_models())
+
+
+def reference_module_errors(models: Iterable[type]) -> list[Error]:
+    from guanxi.core.models.reference import ReferenceRecord
+
+    registered = set(module_codes())
+    errors = []
+    for model in models:
+        if not issubclass(model, ReferenceRecord):
+            continue
+        module = getattr(model.Scope, "module", "")
+        if not module:
+            errors.append(Error(f"{model.__name__} has no Scope.module", id="guanxi.E004"))
+        elif module not in registered:
+            errors.append(
+                Error(
+                    f"{model.__name__}.Scope.module {module!r} is not a registered module",
+                    id="guanxi.E004",
+                )
+            )
+    return errors
+
+
 @register(Tags.database, deploy=True)
 def no_demo_logins_in_production(
     app_configs: Any, databases: Any = None, **kwargs: Any

@@ -100,11 +100,6 @@ def owner_q(user: User, scope: str, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
-def may_view_module(user: Any, module: str) -> bool:
-    """Whether any of the user's roles reaches into ``module`` at all (for gated fields)."""
-    return effective_scope(user, module, VIEW) != DataScope.NONE
-
-
 #: model -> [(path, actions)]: "also visible through <path> for <action>" (declared by resources).
 _SCOPE_PATHS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
 

@@ -20,7 +20,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from guanxi.core import dashboard, modules, team
         from guanxi.core.resources.api_routes import add_router
-        from guanxi.customers import links, panels, resources
+        from guanxi.customers import cli, links, panels, resources
         from guanxi.customers.api import router
         from guanxi.customers.dashboard import customers_panel
         from guanxi.customers.demo import generate
@@ -32,6 +32,7 @@ class CustomersConfig(AppConfig):
                 "customers", "customers/_dashboard_panel.html", customers_panel, order=10
             )
         )
+        cli.register()
         team.register(Customer, "customers:customer_detail")
         panels.register(
             "team", "core/_team_panel.html", team.panel_context, order=5, title=_("Team members")

@@ -1,9 +1,10 @@
 """Demo customers: realistic Chinese and English names, regions, industries, every axis,
 contacts and a year of communication records. Seeded by the demo's random source.
 
-Written through the audited bulk path (``audited_writes`` + one import batch named "demo" with a
-create audit row per customer), so ``guanxi demo --customers 100000`` takes well under two
-minutes instead of a transaction per row.
+Written as plain rows through core's bulk insert (``bulk_insert.Inserter``, inside
+``audited_writes``) with a create audit row per customer, all in one import batch named
+"demo", so ``guanxi demo --customers 100000`` takes well under two minutes instead
+of a transaction per row.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from guanxi.core import audit_guard, clock
 from guanxi.core.demo import DemoContext
 from guanxi.core.models import AuditEvent, ImportBatch
+from guanxi.core.services.bulk_insert import Inserter
 from guanxi.customers import reference
 from guanxi.customers.models import (
     AXES,
@@ -269,7 +270,7 @@ def generate(ctx: DemoContext) -> None:
     batch = ImportBatch.objects.create(kind="demo", status="running", file_name="demo")
     customer_type = ContentType.objects.get_for_model(Customer)
     counts = {"customers": 0, "contacts": 0, "activities": 0}
-    inserters = {model: _Inserter(model) for model in (Customer, Contact, Activity, AuditEvent)}
+    inserters = {model: Inserter(model) for model in (Customer, Contact, Activity, AuditEvent)}
     done = 0
     while done < total:
         size = min(CHUNK, total - done)
@@ -277,122 +278,37 @@ def generate(ctx: DemoContext) -> None:
             _customer(rng, i, owners, districts, divisions, statuses, axes)
             for i in range(done, done + size)
         ]
-        for row in customers:
-            row["id"] = inserters[Customer].next_id()
-        contacts = [c for row in customers for c in _contacts(rng, row)]
-        activities = [a for row in customers for a in _activities(rng, row, now)]
-        for model, rows in ((Contact, contacts), (Activity, activities)):
-            for row in rows:
-                row["id"] = inserters[model].next_id()
-        events = [
-            {
-                "id": inserters[AuditEvent].next_id(),
-                "at": now,
-                "action": AuditEvent.Action.CREATE,
-                "content_type_id": customer_type.pk,
-                "object_id": row["id"],
-                "object_repr": f"{row['name']} ({row['code']})"[:200],
-                "version": 1,
-                "changes": {"code": [None, row["code"]], "name": [None, row["name"]]},
-                "batch_id": batch.pk,
-            }
-            for row in customers
-        ]
         with transaction.atomic(), audit_guard.audited_writes():
-            inserters[Customer].insert(customers, now)
-            inserters[AuditEvent].insert(events, now)
-            inserters[Contact].insert(contacts, now)
-            inserters[Activity].insert(activities, now)
+            ids = inserters[Customer].insert(customers, returning=True, now=now)
+            for row, pk in zip(customers, ids, strict=True):
+                row["id"] = pk
+            contacts = [c for row in customers for c in _contacts(rng, row)]
+            activities = [a for row in customers for a in _activities(rng, row, now)]
+            events = [
+                {
+                    "at": now,
+                    "action": AuditEvent.Action.CREATE,
+                    "content_type_id": customer_type.pk,
+                    "object_id": row["id"],
+                    "object_repr": f"{row['name']} ({row['code']})"[:200],
+                    "version": 1,
+                    "changes": {"code": [None, row["code"]], "name": [None, row["name"]]},
+                    "batch_id": batch.pk,
+                }
+                for row in customers
+            ]
+            inserters[AuditEvent].insert(events, returning=False)
+            inserters[Contact].insert(contacts, returning=False, now=now)
+            inserters[Activity].insert(activities, returning=False, now=now)
         counts["customers"] += len(customers)
         counts["contacts"] += len(contacts)
         counts["activities"] += len(activities)
         done += size
         ctx.progress("customers", done, total)
-    for inserter in inserters.values():
-        inserter.reset_sequence()
     batch.status = "done"
     batch.finished_at = timezone.now()
     batch.counts = counts
     batch.save(update_fields=["status", "finished_at", "counts"])
-
-
-class _Inserter:
-    """Inserts plain rows (field name → value) with one ``executemany`` per chunk.
-
-    The demo's bulk path: no model instances, no per-row SQL compilation, ids assigned here
-    (the sequences are reset afterwards on PostgreSQL). Values are adapted per field type the
-    way the ORM would; the audit rows are written alongside by the caller, in the same
-    transaction, so the demo is one audited batch.
-    """
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        # Table and column names come from the model, values are parameters: no user text.
-        table = quote(model._meta.db_table)
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        self.defaults = {
-            f.attname: f.get_default() for f in self.fields if f.has_default() or f.null
-        }
-        last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
-        self._next = (last or 0) + 1
-        self.adapters = [self._adapter(f) for f in self.fields]
-
-    def next_id(self) -> int:
-        value = self._next
-        self._next += 1
-        return value
-
-    @staticmethod
-    def _adapter(field: models.Field) -> Any:
-        ops = connection.ops
-        if isinstance(field, models.DateTimeField):
-            return ops.adapt_datetimefield_value
-        if isinstance(field, models.DateField):
-            return ops.adapt_datefield_value
-        if isinstance(field, models.DecimalField):
-            return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
-        if isinstance(field, models.JSONField):
-            return lambda v: field.get_db_prep_save(v, connection)
-        return None
-
-    def insert(self, rows: list[dict[str, Any]], now: dt.datetime) -> None:
-        if not rows:
-            return
-        # Per column: where the value comes from, and the adapter if it varies per row.
-        # Timestamps and defaults are the same for every row, so they are adapted once.
-        keys = set().union(*rows)
-        plan = []
-        for field, adapt in zip(self.fields, self.adapters, strict=True):
-            default = now if field.attname in {"created_at", "updated_at"} else None
-            if default is None:
-                default = self.defaults.get(field.attname)
-            if adapt is not None and default is not None:
-                default = adapt(default)
-            column = field.attname if field.attname in keys else field.name
-            plan.append((column if column in keys else None, adapt, default))
-        values = []
-        for row in rows:
-            record = []
-            for key, adapt, default in plan:
-                if key is None or key not in row:
-                    record.append(default)
-                    continue
-                value = row[key]
-                record.append(adapt(value) if adapt is not None and value is not None else value)
-            values.append(record)
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, values)
-
-    def reset_sequence(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), [self.model])
-        if statements:
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
 
 
 def _customer(

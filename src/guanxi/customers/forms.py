@@ -1,4 +1,5 @@
-"""Forms of the customers pages. They validate input only; saving goes through the services."""
+"""Forms of the customers pages (record forms on core's :class:`RecordForm`). They validate
+input only; saving goes through the services."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.core.forms import form_field
+from guanxi.core.forms import RecordForm, form_field, handover_choices
 from guanxi.core.models import User
 from guanxi.core.scopes import CHANGE
 from guanxi.core.services.records import may_hand_over_to
@@ -53,13 +54,7 @@ def _children_choices(code: str) -> list[tuple[str, str]]:
     )
 
 
-def user_choices(actor: Any) -> list[tuple[int, str]]:
-    """Users the actor may hand records to (the department rule), for owner selects."""
-    users = User.objects.filter(is_active=True).select_related("department")
-    return [(u.pk, str(u)) for u in users if may_hand_over_to(actor, u, "customers")]
-
-
-class CustomerForm(forms.ModelForm):
+class CustomerForm(RecordForm, forms.ModelForm):
     tags = forms.CharField(
         label=gettext_lazy("tags"),
         required=False,
@@ -69,6 +64,10 @@ class CustomerForm(forms.ModelForm):
         label=gettext_lazy("owner"), required=False, coerce=int, empty_value=None
     )
     website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
+
+    service_fields = customer_services.WRITABLE_FIELDS
+    # the service checks the code against live rows (a left-empty code is generated)
+    service_checked = ("code",)
 
     class Meta:
         model = Customer
@@ -83,17 +82,12 @@ class CustomerForm(forms.ModelForm):
     def __init__(
         self, data: Any = None, *, instance: Customer | None = None, user: Any = None
     ) -> None:
-        super().__init__(data, instance=instance)
-        self.user = user
+        super().__init__(data, instance=instance, user=user)
         self.fields["code"].required = False
         self.fields["code"].help_text = gettext_lazy("Left empty, a code is generated.")
         if instance is not None:
             self.fields["tags"].initial = ", ".join(instance.tag_list)
-            # The owner changes through the reassign action, never through the edit form.
-            del self.fields["owner"]
-        else:
-            owner = form_field(self, "owner", forms.ChoiceField)
-            owner.choices = [("", _("Me")), *user_choices(user)]
+        self.offer_owners("customers")
         self.fields["province"] = forms.ChoiceField(
             label=gettext_lazy("province"),
             required=False,
@@ -160,29 +154,8 @@ class CustomerForm(forms.ModelForm):
             data["owner"] = owner
         return data
 
-    def _post_clean(self) -> None:
-        # The model's own validation (regions, per-kind fields) without the unique code check:
-        # the service checks it against live rows and the constraint decides any race.
-        # BaseModelForm's private helpers, as its own _post_clean uses them; not in django-stubs.
-        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
-        exclude.add("code")
-        try:
-            self.instance = forms.models.construct_instance(
-                self, self.instance, self._meta.fields, self._meta.exclude
-            )
-            self.instance.full_clean(
-                exclude=exclude, validate_unique=False, validate_constraints=False
-            )
-        except forms.ValidationError as exc:
-            self._update_errors(exc)  # type: ignore[attr-defined]
 
-    def values(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in self.cleaned_data.items() if k in customer_services.WRITABLE_FIELDS
-        }
-
-
-class ContactForm(forms.ModelForm):
+class ContactForm(RecordForm, forms.ModelForm):
     class Meta:
         model = Contact
         fields = list(contact_services.WRITABLE_FIELDS)
@@ -191,31 +164,10 @@ class ContactForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(
-        self, data: Any = None, *, instance: Contact | None = None, user: Any = None
-    ) -> None:
-        super().__init__(data, instance=instance)
-
-    def _post_clean(self) -> None:
-        # Validated by the service (and the customer is not on the form).
-        # BaseModelForm's private helpers, as its own _post_clean uses them; not in django-stubs.
-        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
-        exclude.add("customer")
-        try:
-            self.instance = forms.models.construct_instance(
-                self, self.instance, self._meta.fields, self._meta.exclude
-            )
-            self.instance.full_clean(
-                exclude=exclude, validate_unique=False, validate_constraints=False
-            )
-        except forms.ValidationError as exc:
-            self._update_errors(exc)  # type: ignore[attr-defined]
-
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+    service_checked = ("customer",)  # not on the form: the service sets it
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(RecordForm, forms.ModelForm):
     class Meta:
         model = Activity
         fields = list(activity_services.WRITABLE_FIELDS)
@@ -237,7 +189,7 @@ class ActivityForm(forms.ModelForm):
         user: Any = None,
         customer: Customer | None = None,
     ) -> None:
-        super().__init__(data, instance=instance)
+        super().__init__(data, instance=instance, user=user)
         customer = customer or (instance.customer if instance else None)
         contact = form_field(self, "contact", forms.ModelChoiceField)
         contact.queryset = (
@@ -250,16 +202,13 @@ class ActivityForm(forms.ModelForm):
     def _post_clean(self) -> None:
         pass  # the service validates, with the customer set
 
-    def values(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
 
 class ReassignForm(forms.Form):
     owner = forms.TypedChoiceField(label=gettext_lazy("new owner"), coerce=int)
 
     def __init__(self, data: Any = None, *, user: Any = None) -> None:
         super().__init__(data)
-        form_field(self, "owner", forms.ChoiceField).choices = user_choices(user)
+        form_field(self, "owner", forms.ChoiceField).choices = handover_choices(user, "customers")
 
 
 class ImportForm(forms.Form):

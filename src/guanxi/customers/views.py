@@ -16,6 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from guanxi.core import exports
 from guanxi.core.errors import InvalidInput, NotAllowed
+from guanxi.core.forms import handover_choices
 from guanxi.core.models import Department, ImportBatch, User
 from guanxi.core.resources import pages
 from guanxi.core.scopes import CHANGE, VIEW, can
@@ -33,7 +34,6 @@ from guanxi.customers.forms import (
     MergeForm,
     ReassignForm,
     changeable_customer,
-    user_choices,
 )
 from guanxi.customers.models import AXES, Activity, Contact, Customer, customer_field_label
 from guanxi.customers.services import activities as activity_services
@@ -73,7 +73,11 @@ class CustomerList(generic.ObjectListView):
             ],
             "provinces": reference.region_choices("province"),
             "industries": reference.industry_choices(),
-            "owners": user_choices(self.request.user) if can_reassign(self.request.user) else [],
+            "owners": (
+                handover_choices(self.request.user, "customers")
+                if can_reassign(self.request.user)
+                else []
+            ),
             "filter_users": User.objects.filter(is_active=True).order_by("username"),
             "departments": Department.objects.all(),
             "can_reassign": can_reassign(self.request.user),

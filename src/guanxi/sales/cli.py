@@ -4,18 +4,17 @@ import."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from guanxi.import_cli import add_import_command
+from guanxi.core import commands
 
 
-def add_import_parser(import_targets: Any) -> None:
-    """Register ``guanxi import orders`` on the project CLI."""
-    add_import_command(
-        import_targets,
-        "orders",
-        help="import historical orders, lines and payments from a CSV or XLSX file",
-        mapping_example="单号=order_number",
-        service="guanxi.sales.services.importing:import_orders",
-        summary_keys=("total", "orders", "created", "unchanged", "payments", "bad_rows"),
+def register() -> None:
+    """Register ``guanxi import orders`` with core's command registry (from ready())."""
+    commands.register_import(
+        commands.ImportCommand(
+            "orders",
+            help="import historical orders, lines and payments from a CSV or XLSX file",
+            mapping_example="单号=order_number",
+            service="guanxi.sales.services.importing:import_orders",
+            summary_keys=("total", "orders", "created", "unchanged", "payments", "bad_rows"),
+        )
     )

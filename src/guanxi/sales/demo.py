@@ -2,8 +2,9 @@
 with their stage history, a year of orders, payment plans and payments for a good share of the
 demo customers (so the analytics have transaction history), and tasks for today and overdue.
 
-Written through the audited bulk path (``audited_writes`` + one import batch named "demo-sales"
-with a create audit row per record), so it takes seconds, not a transaction per row.
+Written through core's bulk insert (:class:`~guanxi.core.services.bulk_insert.Inserter`, inside
+``audited_writes``) with a create audit row per record, all in one import batch named
+"demo-sales", so it takes seconds, not a transaction per row.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -22,6 +22,8 @@ from django.utils import timezone
 from guanxi.core import audit_guard, clock
 from guanxi.core.demo import DemoContext
 from guanxi.core.models import AuditEvent, ImportBatch, SoftDeleteRecord
+from guanxi.core.services.audit import record_created
+from guanxi.core.services.bulk_insert import Inserter
 from guanxi.customers.models import Customer
 from guanxi.sales.models import (
     Instalment,
@@ -169,33 +171,18 @@ def _catalogue(ctx: DemoContext) -> list[Product]:
 
 
 class _Writer:
-    """bulk_create with a create audit row per record, all in the demo batch."""
+    """Unsaved records written with core's bulk insert, each with its create audit row in the
+    demo batch (the caller holds ``audited_writes``)."""
 
     def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
 
     def create(self, model: type[SoftDeleteRecord], objects: list[Any]) -> list[Any]:
-        if not objects:
-            return objects
-        content_type = ContentType.objects.get_for_model(model)
+        inserter = Inserter(model)
         for start in range(0, len(objects), CHUNK):
             chunk = objects[start : start + CHUNK]
-            model.objects.bulk_create(chunk)
-            AuditEvent.objects.bulk_create(
-                [
-                    AuditEvent(
-                        actor=None,
-                        action=AuditEvent.Action.CREATE,
-                        content_type=content_type,
-                        object_id=o.pk,
-                        object_repr=str(o)[:200],
-                        version=1,
-                        changes={"demo": [None, True]},
-                        batch=self.batch,
-                    )
-                    for o in chunk
-                ]
-            )
+            inserter.create(chunk)
+            record_created(model, chunk, actor=None, batch=self.batch)
         return objects
 
 

@@ -1,5 +1,6 @@
-"""Forms of the sales pages. They validate input only; saving goes through the services.
-Choice fields for related records are narrowed through the scope rule."""
+"""Forms of the sales pages (record forms on core's :class:`RecordForm`). They validate input
+only; saving goes through the services. Choice fields for related records are narrowed through
+the scope rule."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.forms import form_field
-from guanxi.core.models import Department, User
-from guanxi.core.services.records import may_hand_over_to
+from guanxi.core.forms import RecordForm, form_field, handover_choices
+from guanxi.core.models import Department
+from guanxi.core.models.records import AuditedQuerySet
 from guanxi.customers import reference
 from guanxi.customers.models import Customer, Source
 from guanxi.sales.models import (
@@ -29,34 +30,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def owner_choices(actor: Any) -> list[tuple[int, str]]:
-    users = User.objects.filter(is_active=True).select_related("department")
-    return [(u.pk, str(u)) for u in users if may_hand_over_to(actor, u, "sales")]
-
-
-class RecordForm(forms.Form):
-    """A plain form with ``values()`` (the cleaned fields a service writes) and an instance."""
-
-    service_fields: tuple[str, ...] = ()
-
-    def __init__(
-        self, data: Any = None, *, instance: Any = None, user: Any = None, **kwargs: Any
-    ) -> None:
-        initial = {}
-        if instance is not None:
-            for name in self.base_fields:
-                value: Any = getattr(instance, name, None)
-                initial[name] = value.pk if hasattr(value, "pk") else value
-        initial.update(kwargs.pop("initial", {}) or {})
-        super().__init__(data, initial=initial, **kwargs)
-        self.instance = instance
-        self.user = user
-
-    def values(self) -> dict[str, Any]:
-        names = self.service_fields or tuple(self.fields)
-        return {
-            n: self.cleaned_data[n] for n in names if n in self.cleaned_data and n in self.fields
-        }
+def _customers() -> AuditedQuerySet:
+    """The customer choices of a sales form, before the scope narrows them."""
+    return Customer.objects.only("pk", "name", "code").order_by("name")
 
 
 class ProductForm(RecordForm):
@@ -122,11 +98,7 @@ class LeadForm(RecordForm):
         province.choices = [("", "-"), *reference.region_choices("province")]
         industry = form_field(self, "industry", forms.ChoiceField)
         industry.choices = [("", "-"), *reference.industry_choices()]
-        if self.instance is not None:
-            del self.fields["owner"]
-        else:
-            owner = form_field(self, "owner", forms.ChoiceField)
-            owner.choices = [("", _("Me")), *owner_choices(self.user)]
+        self.offer_owners("sales")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -134,10 +106,6 @@ class LeadForm(RecordForm):
         if data.get("status") == LeadStatus.DISQUALIFIED and not data.get("disqualify_reason"):
             self.add_error("disqualify_reason", _("A disqualified lead needs a reason."))
         return data
-
-
-def visible_customers(user: Any) -> Any:
-    return Customer.objects.visible_to(user).only("pk", "name", "code").order_by("name")
 
 
 class OpportunityForm(RecordForm):
@@ -160,14 +128,11 @@ class OpportunityForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance is not None:
+        self.offer_owners("sales")
+        if self.editing:
             del self.fields["customer"]
-            del self.fields["owner"]
         else:
-            customer = form_field(self, "customer", forms.ModelChoiceField)
-            customer.queryset = visible_customers(self.user)
-            owner = form_field(self, "owner", forms.ChoiceField)
-            owner.choices = [("", _("Me")), *owner_choices(self.user)]
+            self.narrow("customer", _customers())
 
 
 class StageMoveForm(forms.Form):
@@ -198,12 +163,9 @@ class TaskForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        customer = form_field(self, "customer", forms.ModelChoiceField)
-        customer.queryset = visible_customers(self.user)
-        opportunity = form_field(self, "opportunity", forms.ModelChoiceField)
-        opportunity.queryset = Opportunity.objects.visible_to(self.user).order_by("name")
-        lead = form_field(self, "lead", forms.ModelChoiceField)
-        lead.queryset = Lead.objects.visible_to(self.user).order_by("company")
+        self.narrow("customer", _customers())
+        self.narrow("opportunity", Opportunity.objects.order_by("name"))
+        self.narrow("lead", Lead.objects.order_by("company"))
 
 
 class LogActivityForm(forms.Form):
@@ -256,11 +218,10 @@ class OrderForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance is not None:
+        if self.editing:
             del self.fields["customer"]
         else:
-            customer = form_field(self, "customer", forms.ModelChoiceField)
-            customer.queryset = visible_customers(self.user)
+            self.narrow("customer", _customers())
 
 
 LINE_ROWS = 5
@@ -326,7 +287,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "owner", forms.ChoiceField).choices = [("", "-"), *owner_choices(user)]
+        owner = form_field(self, "owner", forms.ChoiceField)
+        owner.choices = [("", "-"), *handover_choices(user, "sales")]
 
 
 class ImportForm(forms.Form):

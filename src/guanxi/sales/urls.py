@@ -40,5 +40,13 @@ access.declare_many(
         # The board and the calendar show only what the viewer's scope holds.
         "board": access.SIGNED_IN,
         "calendar": access.SIGNED_IN,
+        # Reports, receivables and the import narrow to the caller's scope themselves; an
+        # import's error file is the importing user's own batch.
+        "receivables": access.SIGNED_IN,
+        "reports": access.SIGNED_IN,
+        "report": access.SIGNED_IN,
+        "import": access.SIGNED_IN,
+        "import_template": access.SIGNED_IN,
+        "import_errors": access.SCOPED,
     },
 )

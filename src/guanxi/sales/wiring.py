@@ -1,7 +1,7 @@
 """How the sales module plugs into the platform and the customers module (called from
-``SalesConfig.ready()``): the API router, merge links, 360° panels, the home dashboard and
-the module declaration (navigation, roles, demo generator). Core and customers never import
-sales."""
+``SalesConfig.ready()``): the API router, merge links, 360° panels, the home dashboard, the
+module declaration (navigation, roles, demo generator) and the CLI commands. Core and customers
+never import sales."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def connect() -> None:
     _register_panels()
     _register_module()
     _register_dashboard()
+    _register_commands()
 
 
 def _register_order_resources() -> None:
@@ -165,3 +166,9 @@ def _register_dashboard() -> None:
     dashboard.register(
         dashboard.Panel("sales", "sales/_dashboard_panel.html", dashboard_panel, order=20)
     )
+
+
+def _register_commands() -> None:
+    from guanxi.sales import cli
+
+    cli.register()

@@ -11,6 +11,7 @@ from guanxi.core.models.records import (
     OwnedRecord,
     SoftDeleteRecord,
 )
+from guanxi.core.models.reference import ReferenceRecord
 from guanxi.core.models.roles import DataScope, Role, RoleScope
 from guanxi.core.models.saved_filters import SavedFilter
 from guanxi.core.models.tokens import ApiToken
@@ -27,6 +28,7 @@ __all__ = [
     "JobRun",
     "ModuleSettingValues",
     "OwnedRecord",
+    "ReferenceRecord",
     "Role",
     "RoleScope",
     "SavedFilter",

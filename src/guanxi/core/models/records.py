@@ -54,11 +54,12 @@ class AllRowsManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ig
     """Every row, the recycle bin included (restore and the bin's own page)."""
 
 
-class SoftDeleteRecord(models.Model):
-    """A record that goes to a recycle bin instead of being deleted, with a version column.
+class RecordColumns(models.Model):
+    """The bookkeeping columns of every business record, owned, child or reference data.
 
     ``version`` drives optimistic locking: a write is a conditional update on (id, version)
-    and a stale one is refused (see :func:`guanxi.core.services.records.update_record`).
+    and a stale one is refused (see :func:`guanxi.core.services.records.update_record`);
+    ``deleted_at`` and ``deleted_by`` put a record in the recycle bin instead of deleting it.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -74,6 +75,23 @@ class SoftDeleteRecord(models.Model):
         related_name="+",
     )
 
+    #: Fields whose changes are not written to the audit trail (bookkeeping columns).
+    audit_exclude: ClassVar[frozenset[str]] = frozenset(
+        {"version", "created_at", "updated_at", "deleted_at", "deleted_by", "search_text"}
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class SoftDeleteRecord(RecordColumns):
+    """A record that goes to a recycle bin instead of being deleted, with a version column,
+    scoped through its owner or its parent."""
+
     objects = LiveManager()
     all_objects = AllRowsManager()
 
@@ -86,19 +104,10 @@ class SoftDeleteRecord(models.Model):
         module: ClassVar[str]
         parent: ClassVar[str | None] = None
 
-    #: Fields whose changes are not written to the audit trail (bookkeeping columns).
-    audit_exclude: ClassVar[frozenset[str]] = frozenset(
-        {"version", "created_at", "updated_at", "deleted_at", "deleted_by", "search_text"}
-    )
-
-    class Meta:
+    class Meta(RecordColumns.Meta):
         abstract = True
         base_manager_name = "all_objects"
         default_manager_name = "objects"
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 class OwnedRecord(SoftDeleteRecord):

@@ -33,7 +33,7 @@ from guanxi.core.resources.declaration import (
     RefKind,
     Resource,
 )
-from guanxi.core.scopes import CHANGE, VIEW, may_view_module
+from guanxi.core.scopes import CHANGE, VIEW, may_act
 from guanxi.core.services.records import get_in_bin, get_visible
 
 _POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -90,7 +90,7 @@ def _joined(resource: Resource, rows: QuerySet, user: Any) -> QuerySet:
 
 
 def visible_contributions(resource: Resource, user: Any) -> list:
-    return [c for c in resource.contributed if c.module is None or may_view_module(user, c.module)]
+    return [c for c in resource.contributed if c.module is None or may_act(user, c.module, VIEW)]
 
 
 def out(resource: Resource, record: Any, user: Any, detail: bool = False) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def out(resource: Resource, record: Any, user: Any, detail: bool = False) -> dic
     for contributed in visible_contributions(resource, user):
         data[contributed.name] = getattr(record, contributed.annotation, None)
     for name, module in resource.gated.items():
-        if not may_view_module(user, module):
+        if not may_act(user, module, VIEW):
             data.pop(name, None)
     return data
 
@@ -208,7 +208,7 @@ def resource_router(resource: Resource) -> Router:
 
         def list_view(request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
             user = request.user
-            filterset = resource.with_filters(lambda module: may_view_module(user, module))
+            filterset = resource.with_filters(lambda module: may_act(user, module, VIEW))
             rows = filterset.apply(queryset(resource, user), request.GET)
             number, size = page_bounds(
                 request.GET,

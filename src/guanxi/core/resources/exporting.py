@@ -3,7 +3,7 @@ contributed ones the user may see; formula-safe through ``core.exports``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,17 +15,20 @@ from guanxi.core.resources.declaration import Resource
 MAX_EXPORT_ROWS = 100_000
 
 
+def _annotation(name: str) -> Callable[[Any], Any]:
+    return lambda record: getattr(record, name, None)
+
+
 def export_bytes(resource: Resource, queryset: QuerySet, fmt: str, user: Any) -> bytes:
     """``queryset`` comes from the list view: already scoped and filtered."""
     from guanxi.core.resources.api_routes import visible_contributions
 
-    columns = [(str(c.header), c.get) for c in resource.columns]
+    columns: list[tuple[str, Callable[[Any], Any]]] = [
+        (str(c.header), c.get) for c in resource.columns
+    ]
     for contributed in visible_contributions(resource, user):
         columns.append(
-            (
-                str(contributed.label or contributed.name),
-                lambda r, a=contributed.annotation: getattr(r, a, None),
-            )
+            (str(contributed.label or contributed.name), _annotation(contributed.annotation))
         )
     rows: Iterator[list[Any]] = (
         [get(record) for _header, get in columns]

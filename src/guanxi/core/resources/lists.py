@@ -6,7 +6,7 @@ their parameters published in OpenAPI as a query schema, and an unknown key → 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +53,7 @@ def check_keys(request: HttpRequest, query: type[Schema], also: Iterable[str] = 
 
 def page_of(
     request: HttpRequest,
-    rows: Sequence[Any] | Any,
+    rows: Any,
     query: type[Schema] = PageQuery,
     convert: Callable[[Any], Any] = lambda row: row,
     also: Iterable[str] = (),

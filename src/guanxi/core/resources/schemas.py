@@ -117,15 +117,9 @@ def _out_schema(resource: Resource) -> type[Schema]:
 
 
 def page_schema(resource: Resource, item: type[Schema]) -> type[Schema]:
-    model: type[Schema] = create_model(
-        f"{_label(resource)}Page",
-        __base__=Schema,
-        count=(int, ...),
-        page=(int, ...),
-        page_size=(int, ...),
-        items=(list[item], ...),
-    )
-    return model
+    from guanxi.core.resources.lists import page_schema as page_of_items
+
+    return page_of_items(f"{_label(resource)}Page", item)
 
 
 def _input_fields(resource: Resource, names: tuple[str, ...], required: set[str]) -> dict:

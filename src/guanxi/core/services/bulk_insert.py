@@ -1,4 +1,5 @@
-"""Multi-row INSERTs for the audited bulk service (:func:`records.create_records`).
+"""Multi-row INSERTs: the one bulk-insert mechanism, used by the audited bulk service
+(:func:`records.create_records`), the audit trail's own rows and the demo generators.
 
 The statement is the one ``bulk_create`` sends (``INSERT ... VALUES (...), (...) RETURNING id``
 in batches of the backend's size), without its per-value compilation, which took about as long
@@ -18,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
 from guanxi.core import audit_guard
@@ -25,6 +27,17 @@ from guanxi.core.models.records import AuditedQuerySet
 
 #: Field classes whose ``get_db_prep_save`` returns a ``str`` (or None) unchanged.
 _TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.URLField)
+#: Field classes whose ``get_db_prep_save`` returns an ``int`` (or None) unchanged.
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+)
 #: Value types whose preparation depends on the value alone (safe to remember by value).
 _HASHABLE = frozenset({int, bool, str, decimal.Decimal, dt.date, dt.datetime})
 #: PostgreSQL's limit of parameters per statement.
@@ -32,9 +45,12 @@ _POSTGRES_PARAMS = 65535
 #: Rows per statement at most: past a few hundred a bigger statement gains nothing.
 _MAX_ROWS = 500
 
+_Prepare = Callable[[Any], Any]
+
 
 class Inserter:
-    """Inserts rows of one model given as attname → value, defaults filled in."""
+    """Inserts rows of one model, given as attname → value or as unsaved records, defaults
+    filled in."""
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
@@ -53,19 +69,25 @@ class Inserter:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         }
 
-    def _preparer(self, field: models.Field) -> Callable[[Any], Any] | None:
-        """How a value of the field becomes a parameter: None for a text field (a ``str`` or
-        None passes as it is); else the field's own preparation, remembered per value, since
-        most columns repeat a few values (owner, version, timestamps) across the rows."""
-        if type(field) in _TEXT_FIELDS:
-            return None
+    def _preparer(self, field: models.Field) -> tuple[frozenset[type], _Prepare]:
+        """How a value of the field becomes a parameter: the value types that pass as they
+        are (a ``str`` for a text field, an ``int`` for an integer column or a foreign key to
+        one, a ``bool`` for a boolean; None where it means NULL), and for any other value the
+        field's own preparation, remembered per value, since most columns repeat a few values
+        (version, timestamps, amounts) across the rows."""
         connection = self.connection
-        known: dict[tuple[type, Any], Any] = {}
         none_is_null = not isinstance(field, models.JSONField)  # JSON stores None as null
+        column: Any = field.target_field if isinstance(field, models.ForeignKey) else field
+        kinds: set[type] = {type(None)} if none_is_null else set()
+        if type(column) in _TEXT_FIELDS:
+            kinds.add(str)
+        elif type(column) in _INTEGER_FIELDS:
+            kinds.add(int)
+        elif type(column) is models.BooleanField:
+            kinds.add(bool)
+        known: dict[tuple[type, Any], Any] = {}
 
         def prepare(value: Any) -> Any:
-            if value is None and none_is_null:
-                return None
             kind = type(value)
             if kind not in _HASHABLE:
                 return field.get_db_prep_save(value, connection)
@@ -74,7 +96,20 @@ class Inserter:
                 known[key] = field.get_db_prep_save(value, connection)
             return known[key]
 
-        return prepare
+        return frozenset(kinds), prepare
+
+    def create(self, records: Sequence[models.Model]) -> None:
+        """Write unsaved records and mark them saved, their primary keys set, as
+        ``bulk_create`` does; a backend that cannot return the new ids of a multi-row INSERT
+        saves them one by one."""
+        if not self.returns:
+            for record in records:
+                record.save()
+            return
+        for record, pk in zip(records, self.insert_records(records), strict=True):
+            record.pk = pk
+            record._state.adding = False
+            record._state.db = self.alias
 
     def insert_records(self, records: Sequence[models.Model]) -> list[Any]:
         """INSERT unsaved records as ``bulk_create`` would (values from ``pre_save``), except
@@ -82,49 +117,47 @@ class Inserter:
         return the new primary keys in record order."""
         now = timezone.now()
         plan = [
-            (field, prepare, field.attname in self.stamped)
-            for field, prepare in zip(self.fields, self.preparers, strict=True)
+            (field, field.attname in self.stamped, passing, prepare)
+            for field, (passing, prepare) in zip(self.fields, self.preparers, strict=True)
         ]
         params = []
         for record in records:
             for attname in self.stamped:
                 setattr(record, attname, now)
-            params.append(
-                [
-                    self._prepare(field, prepare, now if stamped else field.pre_save(record, True))
-                    for field, prepare, stamped in plan
-                ]
-            )
+            values = []
+            for field, stamped, passing, prepare in plan:
+                value = now if stamped else field.pre_save(record, True)
+                values.append(value if type(value) in passing else prepare(value))
+            params.append(values)
         return self._execute(params, returning=True)
 
-    def insert(self, rows: Sequence[Mapping[str, Any]], *, returning: bool) -> list[Any]:
-        """INSERT rows given as attname → value; a missing field gets its default, or the time
-        of the insert for an ``auto_now`` field, as ``bulk_create`` does. With ``returning``,
-        the new primary keys in row order."""
-        defaults = {**self.defaults, **dict.fromkeys(self.stamped, timezone.now())}
+    def insert(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        returning: bool,
+        now: dt.datetime | None = None,
+    ) -> list[Any]:
+        """INSERT rows given as attname → value (no model instances: the fastest path); a
+        missing field gets its default, or ``now`` (by default the time of the insert) for an
+        ``auto_now`` field, as ``bulk_create`` does. With ``returning``, the new primary keys
+        in row order."""
+        if not rows:
+            return []
+        stamp = now if now is not None else timezone.now()
+        defaults = {**self.defaults, **dict.fromkeys(self.stamped, stamp)}
+        plan = [
+            (field.attname, passing, prepare)
+            for field, (passing, prepare) in zip(self.fields, self.preparers, strict=True)
+        ]
         params = []
         for row in rows:
-            values = [
-                row[f.attname] if f.attname in row else defaults[f.attname] for f in self.fields
-            ]
-            params.append(
-                [
-                    self._prepare(field, prepare, value)
-                    for field, prepare, value in zip(
-                        self.fields, self.preparers, values, strict=True
-                    )
-                ]
-            )
+            values = []
+            for attname, passing, prepare in plan:
+                value = row[attname] if attname in row else defaults[attname]
+                values.append(value if type(value) in passing else prepare(value))
+            params.append(values)
         return self._execute(params, returning=returning)
-
-    def _prepare(
-        self, field: models.Field, prepare: Callable[[Any], Any] | None, value: Any
-    ) -> Any:
-        if prepare is not None:
-            return prepare(value)
-        if value is None or type(value) is str:
-            return value
-        return field.get_db_prep_save(value, self.connection)
 
     def _execute(self, params: list[list[Any]], *, returning: bool) -> list[Any]:
         """The INSERTs, as many rows a statement as the backend takes; with ``returning``, the
@@ -148,7 +181,7 @@ class Inserter:
                 flat = [value for row in chunk for value in row]
                 values = ", ".join([row_sql] * len(chunk))
                 sql = f"INSERT INTO {table} ({columns}) VALUES {values} {suffix}"  # noqa: S608
-                cursor.execute(sql, [*flat, *suffix_params])
+                _execute_logged(cursor, sql, [*flat, *suffix_params])
                 if returning:
                     pks.extend(r[0] for r in cursor.fetchall())
         return pks
@@ -164,3 +197,14 @@ class Inserter:
         if self.connection.vendor == "postgresql":
             return _POSTGRES_PARAMS // len(self.fields)
         return int(self.connection.ops.bulk_batch_size(self.fields, [None] * _MAX_ROWS))
+
+
+def _execute_logged(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:
+    """Execute one INSERT. Under the query log (DEBUG, as in the demo, or a test counting
+    queries) it is logged with its SQL alone: for the log line the SQLite backend would quote
+    every parameter with a second query, which took as long as the INSERT itself."""
+    if isinstance(cursor, CursorDebugWrapper):
+        with cursor.debug_sql(sql, params):
+            CursorWrapper.execute(cursor, sql, params)
+    else:
+        cursor.execute(sql, params)

@@ -40,8 +40,8 @@ R = TypeVar("R", bound=models.Model)
 class _RecordClass(Protocol):
     """What the services use of a record model class beyond ``type[Model]``: the live and
     all-rows managers (their AuditedQuerySet methods come from ``Manager.from_queryset``, so
-    mypy sees them as Any) and the model's own DoesNotExist. SoftDeleteRecord and the
-    catalogue's CatalogueRecord both provide them."""
+    mypy sees them as Any) and the model's own DoesNotExist. SoftDeleteRecord and
+    ReferenceRecord both provide them."""
 
     objects: Any
     all_objects: Any
@@ -214,18 +214,9 @@ def create_checked(
         for index, found in zip(chosen, late, strict=True):
             if found:
                 raise InvalidRecord(index, found)
-    inserter = Inserter(model)
     with transaction.atomic():
-        if inserter.returns:
-            with audit_guard.audited_writes():
-                pks = inserter.insert_records(records)
-            for record, pk in zip(records, pks, strict=True):
-                record.pk = pk
-                record._state.adding = False
-                record._state.db = inserter.alias
-        else:  # a backend that cannot return the new ids of a multi-row INSERT
-            for record in records:
-                record.save()
+        with audit_guard.audited_writes():
+            Inserter(model).create(records)
         record_created(model, records, actor=actor, batch=batch)
         _ensure_all_in_scope(model, records, actor)
     return records

@@ -8,9 +8,11 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 
-def _api_error(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse | None:
+def _api_error(
+    request: HttpRequest | None, code: str, message: str, status: int
+) -> HttpResponse | None:
     """Under /api/ every error is the API's JSON, never an HTML page."""
-    if not request.path.startswith("/api/"):
+    if request is None or not request.path.startswith("/api/"):
         return None
     return JsonResponse({"code": code, "detail": message}, status=status)
 

@@ -29,7 +29,7 @@ from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVe
 from guanxi.core.filters import CONTROL_PARAMS, FilterSet
 from guanxi.core.models import SavedFilter
 from guanxi.core.resources.exporting import export_bytes
-from guanxi.core.scopes import CHANGE, VIEW, can, may_act, may_view_module
+from guanxi.core.scopes import CHANGE, VIEW, can, may_act
 from guanxi.core.services import records
 from guanxi.core.services.audit import history
 
@@ -137,7 +137,7 @@ class ObjectListView(RecordView):
         if declared is None:
             return self.filterset
         user = self.request.user
-        return declared.with_filters(lambda module: may_view_module(user, module))
+        return declared.with_filters(lambda module: may_act(user, module, VIEW))
 
     def get_queryset(self) -> models.QuerySet:
         declared = self.declaration()

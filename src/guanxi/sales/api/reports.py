@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Schema
 
-from guanxi.core import clock
+from guanxi.core import access, clock
 from guanxi.core.resources import lists
 from guanxi.sales.api import router
 from guanxi.sales.models import (
@@ -121,3 +121,7 @@ def get_report(request: HttpRequest, name: str, query: Query[ReportQuery]) -> di
         "end": report.end,
         "columns": [str(c) for c in report.columns],
     }
+
+
+# Both read only what the caller's scope holds (the report over visible orders).
+access.declare_many("api", {"list_receivables": access.SIGNED_IN, "get_report": access.SCOPED})

@@ -1,7 +1,6 @@
 """Sales models, one module per concept."""
 
 from guanxi.sales.models.catalogue import (
-    CatalogueQuerySet,
     Pipeline,
     PriceList,
     PriceListItem,
@@ -34,7 +33,6 @@ from guanxi.sales.models.schedule import Task, TaskKind, TaskStatus
 
 __all__ = [
     "REVENUE_STATUSES",
-    "CatalogueQuerySet",
     "Instalment",
     "InstalmentStatus",
     "Lead",

@@ -1,9 +1,9 @@
-"""Catalogue data: product categories, products, pipelines and their stages.
+"""Catalogue data: product categories, products, price lists, pipelines and their stages.
 
-These are not owned records. They are scoped by one rule of their own (see
-:class:`CatalogueQuerySet`): every signed-in, active user may read them (a rep needs the price
-list and the stages), and only users whose sales change scope reaches at least their department
-subtree — sales managers and administrators — may change them.
+Reference data (:class:`~guanxi.core.models.reference.ReferenceRecord`) of the sales module:
+every signed-in, active user may read it (a rep needs the price list and the stages), and only
+users whose sales change scope reaches at least their department subtree — sales managers and
+administrators — may change it.
 """
 
 from __future__ import annotations
@@ -11,88 +11,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.models import SoftDeleteRecord
-from guanxi.core.models.records import AuditedQuerySet
-
-CATALOGUE_EDITOR_SCOPES = frozenset({"department_tree", "all"})
+from guanxi.core.models.reference import ReferenceRecord, may_edit_reference
 
 
 def may_edit_catalogue(user: Any) -> bool:
     """Sales managers and administrators (sales change scope of a subtree or all)."""
-    from guanxi.core.scopes import CHANGE, effective_scope
-
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return effective_scope(user, "sales", CHANGE) in CATALOGUE_EDITOR_SCOPES
+    return may_edit_reference(user, "sales")
 
 
-class CatalogueQuerySet(AuditedQuerySet):
-    """The catalogue's scope rule: read by every signed-in user, changed by catalogue editors."""
+class CatalogueRecord(ReferenceRecord):
+    """The sales module's reference data: edited through the sales change scope."""
 
-    def visible_to(self, user: Any, action: str = "view") -> CatalogueQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if action == "view":
-            return self
-        return self if may_edit_catalogue(user) else self.none()
-
-
-class CatalogueManager(models.Manager.from_queryset(CatalogueQuerySet)):  # type: ignore[misc]
-    def get_queryset(self) -> CatalogueQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class CatalogueAllManager(models.Manager.from_queryset(CatalogueQuerySet)):  # type: ignore[misc]
-    pass
-
-
-class CatalogueRecord(models.Model):
-    """Versioned, audited, soft-deleted like :class:`~guanxi.core.models.SoftDeleteRecord`, but
-    scoped by the catalogue rule instead of an owner or a parent.
-
-    It repeats SoftDeleteRecord's bookkeeping columns rather than deriving from it, because the
-    platform's system check (guanxi.E002) requires every SoftDeleteRecord to have an owner or a
-    parent; the core record services work on it unchanged (they need ``version``,
-    ``deleted_at``, ``objects`` and ``all_objects``).
-    """
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = CatalogueManager()
-    all_objects = CatalogueAllManager()
-
-    audit_exclude: ClassVar[frozenset[str]] = SoftDeleteRecord.audit_exclude
-
-    class Scope:
+    class Scope(ReferenceRecord.Scope):
         module: ClassVar[str] = "sales"
-        parent: ClassVar[str | None] = None
-        rule: ClassVar[str] = "catalogue"
 
-    class Meta:
+    class Meta(ReferenceRecord.Meta):
         abstract = True
-        base_manager_name = "all_objects"
-        default_manager_name = "objects"
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 def money(label: Any, **kwargs: Any) -> models.DecimalField:

@@ -15,7 +15,7 @@ from guanxi.core.services import records
 
 if TYPE_CHECKING:
     from guanxi.core.models import SoftDeleteRecord
-    from guanxi.sales.models.catalogue import CatalogueRecord
+    from guanxi.core.models.reference import ReferenceRecord
 
 MODULE = "sales"
 CENT = Decimal("0.01")
@@ -54,7 +54,7 @@ def clean_values(values: Mapping[str, Any], writable: Iterable[str]) -> dict[str
 
 
 def resolve(
-    model: type[SoftDeleteRecord] | type[CatalogueRecord],
+    model: type[SoftDeleteRecord] | type[ReferenceRecord],
     value: Any,
     user: Any,
     field: str,

@@ -1,32 +1,65 @@
-"""The shared shape of ``guanxi import <target> FILE``: options, acting user, summary table and
-the bad-row report, so every module's import reads and answers the same way.
+"""The ``guanxi`` command's registry of module subcommands, and what they share.
 
-A module registers its target with :func:`add_import_command`, naming the service that does
-the work (a function taking the file's bytes and the options, returning an import result with
-``counts()``, ``errors``, ``error_file``, ``error_format``, ``batch_id`` and ``written``).
+A module registers its ``guanxi import <target>`` with :func:`register_import` from its
+``AppConfig.ready()``; the project CLI (``guanxi.cli``) builds the subcommands from this
+registry after setting Django up, so it never imports a module's CLI and no module imports the
+project CLI. Every import reads and answers the same way: options, acting user, summary table
+and the bad-row report. Nothing here imports Django at module level: the CLI starts without it.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
-def add_import_command(
-    import_targets: Any,
-    name: str,
-    *,
-    help: str,
-    mapping_example: str,
-    service: str,
-    summary_keys: Sequence[str],
-    with_progress: bool = False,
-) -> None:
-    """Register ``guanxi import NAME``; ``service`` is "module:function", imported on use so
-    the CLI starts without loading Django."""
-    parser = import_targets.add_parser(name, help=help)
+def setup_django(mode: str | None = None) -> None:
+    """Configure Django for a command (``mode`` sets GUANXI_MODE first, as ``demo`` does)."""
+    if mode:
+        os.environ["GUANXI_MODE"] = mode
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
+    import django
+
+    django.setup()
+
+
+@dataclass(frozen=True)
+class ImportCommand:
+    """``guanxi import NAME``: ``service`` is "module:function", imported on use, a function
+    taking the file's bytes and the options and returning an import result with ``counts()``,
+    ``errors``, ``error_file``, ``error_format``, ``batch_id`` and ``written``."""
+
+    name: str
+    help: str
+    mapping_example: str
+    service: str
+    summary_keys: tuple[str, ...]
+    with_progress: bool = False
+
+
+_IMPORTS: dict[str, ImportCommand] = {}
+
+
+def register_import(command: ImportCommand) -> None:
+    _IMPORTS[command.name] = command
+
+
+def import_commands() -> list[ImportCommand]:
+    return sorted(_IMPORTS.values(), key=lambda c: c.name)
+
+
+def add_import_parsers(import_targets: Any) -> None:
+    """One subparser per registered import target."""
+    for command in import_commands():
+        _add_import_parser(import_targets, command)
+
+
+def _add_import_parser(import_targets: Any, command: ImportCommand) -> None:
+    parser = import_targets.add_parser(command.name, help=command.help)
     parser.add_argument("file", type=Path, help="CSV (UTF-8 or GB18030/GBK) or XLSX")
     parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     parser.add_argument(
@@ -35,7 +68,7 @@ def add_import_command(
         help="write the good rows and an error file of the bad ones (default: all or nothing)",
     )
     parser.add_argument(
-        "--mapping", default="", help=f'extra header mapping, e.g. "{mapping_example}"'
+        "--mapping", default="", help=f'extra header mapping, e.g. "{command.mapping_example}"'
     )
     parser.add_argument(
         "--as", dest="username", default="", help="the acting user (default: the only superuser)"
@@ -46,11 +79,7 @@ def add_import_command(
         default=None,
         help="where to write the error file (default: FILE.errors.csv|xlsx)",
     )
-    parser.set_defaults(
-        func=lambda args: run_import(
-            args, service=service, summary_keys=summary_keys, with_progress=with_progress
-        )
-    )
+    parser.set_defaults(func=lambda args: run_import(args, command))
 
 
 def _load(service: str) -> Callable[..., Any]:
@@ -60,12 +89,8 @@ def _load(service: str) -> Callable[..., Any]:
     return getattr(import_module(module), function)
 
 
-def run_import(
-    args: argparse.Namespace, *, service: str, summary_keys: Sequence[str], with_progress: bool
-) -> int:
+def run_import(args: argparse.Namespace, command: ImportCommand) -> int:
     """Exit codes: 0 written (or a clean dry run), 1 bad rows stopped the write, 2 usage."""
-    from guanxi.cli import setup_django
-
     setup_django()
     from rich.console import Console
     from rich.table import Table
@@ -95,10 +120,10 @@ def run_import(
         "dry_run": args.dry_run,
         "skip_invalid": args.skip_invalid,
     }
-    run = _load(service)
+    run = _load(command.service)
     try:
         options["mapping"] = parse_mapping(args.mapping)
-        if with_progress:
+        if command.with_progress:
             with progress_bar(console) as progress:
                 result = run(data, progress=progress, **options)
         else:
@@ -109,10 +134,10 @@ def run_import(
                 console.print(f"{field}: {message}", markup=False)
         return 2
     summary = Table(title=args.file.name + (" (dry run)" if args.dry_run else ""))
-    for key in summary_keys:
+    for key in command.summary_keys:
         summary.add_column(key)
     counts = result.counts()
-    summary.add_row(*(str(counts[k]) for k in summary_keys))
+    summary.add_row(*(str(counts[k]) for k in command.summary_keys))
     Console().print(summary)
     if result.errors:
         errors = Table(title="bad rows")
