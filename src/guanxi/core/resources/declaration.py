@@ -191,6 +191,18 @@ class Resource:
         scope = getattr(self.model, "Scope", None)
         return getattr(scope, "parent", None)
 
+    def may_write(self, user: Any) -> bool:
+        """Whether ``user`` may create here at all (which records they may change is the
+        scope rule's answer): reference data needs the module's editors, others a change
+        scope in the module."""
+        if self.scope is ScopeKind.REFERENCE:
+            from guanxi.core.models.reference import may_edit_reference
+
+            return may_edit_reference(user, self.module)
+        from guanxi.core.scopes import CHANGE, may_act
+
+        return may_act(user, self.module, CHANGE)
+
     def offers(self, operation: str) -> bool:
         return operation in self.operations
 
