@@ -22,8 +22,7 @@ work; on PostgreSQL the server's is not in it), the query count, and the rows th
 ``--src DIR`` puts that checkout's ``src`` first on ``sys.path``, so the same script times old
 and new code on the same database. ``--compare OLD_SRC NEW_SRC`` runs the two alternately in
 subprocesses (``--rounds`` rounds, the order swapped every round) and prints old, new, the ratio
-new/old, the ratio of the CPU medians and of the fastest runs, and both query counts side by
-side; timings are pooled over the rounds. The last line is the geometric mean of each ratio
+new/old, the ratio of the CPU medians, and both query counts side by side; timings are pooled over the rounds. The last line is the geometric mean of each ratio
 over the twelve requests: on a shared machine the per-request wall ratios of the same code
 against itself spread by ±25 % at a load average of 7–10, their mean and the CPU ratios by
 far less (bench/RESULTS.md).
@@ -402,9 +401,9 @@ def compare(args: argparse.Namespace) -> None:
     print(f"new: {new_src} ({new_meta['head']}) {new_meta['migrated_copy']}")
     print(
         f"{'persona / request':26} {'old':>7} {'new':>7} {'new/old':>7} {'cpu n/o':>7}"
-        f" {'min n/o':>7} {'q old':>5} {'q new':>5} {'rows old / new':>16}"
+        f" {'q old':>5} {'q new':>5} {'rows old / new':>16}"
     )
-    ratios: dict[str, list[float]] = {"wall": [], "cpu": [], "min": []}
+    ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
     for key in runs["old"][0]["results"]:
         old, new = pooled(runs["old"], key), pooled(runs["new"], key)
         for measure_name in ratios:
@@ -415,25 +414,23 @@ def compare(args: argparse.Namespace) -> None:
         rows = f"{old['rows']} / {new['rows']}"
         print(
             f"{key:26} {old['wall']:7.1f} {new['wall']:7.1f} {ratios['wall'][-1]:7.3f}"
-            f" {ratios['cpu'][-1]:7.3f} {ratios['min'][-1]:7.3f} {old['queries']:5}"
+            f" {ratios['cpu'][-1]:7.3f} {old['queries']:5}"
             f" {new['queries']:5} {rows:>16}{flag}"
         )
     means = {name: statistics.geometric_mean(values) for name, values in ratios.items()}
     print(
         f"geometric mean new/old over {len(ratios['wall'])} requests: wall {means['wall']:.3f}, "
-        f"cpu {means['cpu']:.3f}, min {means['min']:.3f}; wall ratios "
+        f"cpu {means['cpu']:.3f}; wall ratios "
         f"{min(ratios['wall']):.3f}–{max(ratios['wall']):.3f}"
     )
 
 
 def pooled(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """Medians (and the fastest run) over every timed run of every round; the query count
+    """Medians over every timed run of every round; the query count
     (the largest, should it change between rounds) and the rows."""
     rows = [run["results"][key] for run in runs]
-    walls = [w for row in rows for w in row["wall"]]
     return {
-        "wall": statistics.median(walls),
-        "min": min(walls),
+        "wall": statistics.median(w for row in rows for w in row["wall"]),
         "cpu": statistics.median(c for row in rows for c in row["cpu"]),
         "queries": max(row["queries"] for row in rows),
         "rows": rows[0]["rows"] if all(r["rows"] == rows[0]["rows"] for r in rows) else "varies",
