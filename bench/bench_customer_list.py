@@ -22,10 +22,10 @@ work; on PostgreSQL the server's is not in it), the query count, and the rows th
 ``--src DIR`` puts that checkout's ``src`` first on ``sys.path``, so the same script times old
 and new code on the same database. ``--compare OLD_SRC NEW_SRC`` runs the two alternately in
 subprocesses (``--rounds`` rounds, the order swapped every round) and prints old, new, the ratio
-new/old, the ratio of the CPU medians, and both query counts side by side; timings are pooled over the rounds. The last line is the geometric mean of each ratio
-over the twelve requests: on a shared machine the per-request wall ratios of the same code
-against itself spread by ±25 % at a load average of 7–10, their mean and the CPU ratios by
-far less (bench/RESULTS.md).
+new/old, the ratio of the CPU medians, and both query counts side by side; timings are pooled
+over the rounds. The last line is the geometric mean of each ratio over the twelve requests: on
+a shared machine the per-request wall ratios of the same code against itself spread by ±25 % at
+a load average of 7–10, their mean and the CPU ratios far less (bench/RESULTS.md).
 
 The database is built once, by the code of ``--src`` (for ``--compare``: OLD_SRC), and cached
 (a marker file beside it says what it holds): the demo organisation (``guanxi.core.demo``) and
