@@ -46,6 +46,15 @@ STAGE_FILTERS = FilterSet(
     default_sort="position",
 )
 
+COMPETITOR_FILTERS = FilterSet(
+    filters={"name": Filter("name")},
+    sorts={"name": "name", "updated": "updated_at"},
+    default_sort="name",
+    search=lambda rows, term: (
+        rows.filter(name__icontains=term) | rows.filter(name_en__icontains=term)
+    ),
+)
+
 LEAD_FILTERS = FilterSet(
     filters={
         "status": Filter("status", many=True),

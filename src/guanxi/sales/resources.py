@@ -23,8 +23,15 @@ from guanxi.core.resources import (
     register,
 )
 from guanxi.sales import filters
-from guanxi.sales.models import Pipeline, PriceList, Product, ProductCategory, Stage
-from guanxi.sales.services import pipelines, products
+from guanxi.sales.models import (
+    Competitor,
+    Pipeline,
+    PriceList,
+    Product,
+    ProductCategory,
+    Stage,
+)
+from guanxi.sales.services import competitors, pipelines, products
 
 
 class StageIn(Schema):
@@ -164,6 +171,34 @@ STAGES = Resource(
 )
 
 
+COMPETITORS = Resource(
+    model=Competitor,
+    name="competitors",
+    singular="competitor",
+    read=("id", *competitors.FIELDS, "version"),
+    write=competitors.FIELDS,
+    required=("name",),
+    filterset=filters.COMPETITOR_FILTERS,
+    services=Services(
+        create=competitors.create_competitor,
+        update=competitors.update_competitor,
+        delete=competitors.delete_competitor,
+        restore=competitors.restore_competitor,
+    ),
+    scope=ScopeKind.REFERENCE,
+    columns=(
+        Column(_("name"), lambda c: c.name, sort="name"),
+        Column(_("English name"), lambda c: c.name_en),
+        Column(_("website"), lambda c: c.website),
+        Column(_("strengths"), lambda c: c.strengths),
+        Column(_("weaknesses"), lambda c: c.weaknesses),
+        Column(_("updated"), lambda c: c.updated_at, sort="updated"),
+    ),
+    summary="The competitors deals are lost to (every signed-in user)",
+    tags=("sales",),
+)
+
+
 def register_all() -> None:
-    for resource in (PRODUCTS, CATEGORIES, PRICE_LISTS, PIPELINES, STAGES):
+    for resource in (PRODUCTS, CATEGORIES, PRICE_LISTS, PIPELINES, STAGES, COMPETITORS):
         register(resource)

@@ -140,6 +140,7 @@ def _register_module() -> None:
                 NavItem(_("Accounts receivable (应收)"), "sales:receivables", _in_sales),
                 NavItem(_("Reports (报表)"), "sales:reports", _in_sales),
                 NavItem(_("Products (产品)"), "sales:product_list"),
+                NavItem(_("Competitors (竞争对手)"), "sales:competitor_list"),
                 NavItem(_("Import orders"), "sales:import", _in_sales),
             ),
             roles=(

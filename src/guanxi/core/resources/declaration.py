@@ -10,12 +10,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
 
 from guanxi.core.filters import Filter, FilterSet
+
+if TYPE_CHECKING:
+    from guanxi.core.signed_in import RequestUser
 
 #: The CRUD operations a resource may offer.
 LIST, DETAIL, CREATE, UPDATE, DELETE, RESTORE = (
@@ -66,10 +69,11 @@ class Computed:
 
 @dataclass(frozen=True)
 class Column:
-    """A list and export column: a header and how to read the cell from a record."""
+    """A list and export column: a header, how to read the cell, and its sort key if any."""
 
     header: str | Promise
     get: Callable[[Any], Any]
+    sort: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,18 @@ class Resource:
     def parent(self) -> str | None:
         scope = getattr(self.model, "Scope", None)
         return getattr(scope, "parent", None)
+
+    def may_write(self, user: RequestUser | None) -> bool:
+        """Whether ``user`` may create here at all (which records they may change is the
+        scope rule's answer): reference data needs the module's editors, others a change
+        scope in the module."""
+        if self.scope is ScopeKind.REFERENCE:
+            from guanxi.core.models.reference import may_edit_reference
+
+            return may_edit_reference(user, self.module)
+        from guanxi.core.scopes import CHANGE, may_act
+
+        return may_act(user, self.module, CHANGE)
 
     def offers(self, operation: str) -> bool:
         return operation in self.operations

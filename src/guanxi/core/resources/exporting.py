@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 MAX_EXPORT_ROWS = 100_000
 
 
+def _annotation(name: str) -> Callable[[Any], Any]:
+    return lambda record: getattr(record, name, None)
+
+
 def export_bytes(
     resource: Resource, queryset: QuerySet[Any], fmt: str, user: RequestUser | None
 ) -> bytes:
@@ -36,8 +40,3 @@ def export_bytes(
         for record in queryset[:MAX_EXPORT_ROWS].iterator(chunk_size=2000)
     )
     return exports.write(fmt, [h for h, _g in columns], rows, title=resource.name)
-
-
-def _annotation(name: str) -> Callable[[Any], Any]:
-    """A cell reader for a contributed field's annotation (bound now, not when called)."""
-    return lambda record: getattr(record, name, None)

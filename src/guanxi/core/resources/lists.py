@@ -6,11 +6,10 @@ their parameters published in OpenAPI as a query schema, and an unknown key → 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -54,7 +53,7 @@ def check_keys(request: HttpRequest, query: type[Schema], also: Iterable[str] = 
 
 def page_of(
     request: HttpRequest,
-    rows: Sequence[Any] | QuerySet[Any],
+    rows: Any,
     query: type[Schema] = PageQuery,
     convert: Callable[[Any], Any] = lambda row: row,
     also: Iterable[str] = (),
@@ -66,7 +65,7 @@ def page_of(
         default_size=settings.GUANXI_API_PAGE_SIZE,
         max_size=settings.GUANXI_API_MAX_PAGE_SIZE,
     )
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    count = len(rows) if isinstance(rows, list | tuple) else rows.count()
     found = rows[(number - 1) * size : number * size]
     return {
         "count": count,

@@ -15,7 +15,6 @@ from django.db import models
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
-from guanxi.core.resources import lists
 from guanxi.core.resources.declaration import Resource
 
 _TYPES: list[tuple[type[models.Field[Any, Any]], Any]] = [
@@ -118,7 +117,9 @@ def _out_schema(resource: Resource) -> type[Schema]:
 
 
 def page_schema(resource: Resource, item: type[Schema]) -> type[Schema]:
-    return lists.page_schema(f"{_label(resource)}Page", item)
+    from guanxi.core.resources.lists import page_schema as page_of_items
+
+    return page_of_items(f"{_label(resource)}Page", item)
 
 
 def _input_fields(resource: Resource, names: tuple[str, ...], required: set[str]) -> dict[str, Any]:

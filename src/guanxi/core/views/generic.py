@@ -9,7 +9,7 @@ the table fragment from the same view. A module's page is a few declarations on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -65,6 +65,15 @@ class RecordView(LoginRequiredMixin, View):
     model: ClassVar[Any]
     #: URL names: "<namespace>:<model>_list" etc.; subclasses set ``url_prefix``.
     url_prefix: ClassVar[str] = ""
+    #: A declared resource: the list takes its filters (contributed keys added, gated keys
+    #: dropped for this user), joins and export columns; the edit, delete and restore views
+    #: its form fields and services, so a plain resource's views are declarations only.
+    resource: ClassVar[str] = ""
+
+    def declaration(self) -> Any:
+        from guanxi.core import resources
+
+        return resources.get(self.resource) if self.resource else None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
@@ -121,12 +130,10 @@ class ObjectListView(RecordView):
     """
 
     filterset: ClassVar[FilterSet]
-    template_name: ClassVar[str]
-    table_template: ClassVar[str]
+    #: The generic list renders the declaration's columns; a page of its own may override.
+    template_name: ClassVar[str] = "core/generic/object_list.html"
+    table_template: ClassVar[str] = "core/generic/_object_table.html"
     list_name: ClassVar[str]
-    #: A declared resource: its filters (contributed keys added, gated keys dropped for this
-    #: user), its joins and its export columns; ``filterset``/``export`` then need no setting.
-    resource: ClassVar[str] = ""
     page_size: ClassVar[int] = 25
     max_page_size: ClassVar[int] = 200
     export: ClassVar[Callable[[Any, str], bytes] | None] = None
@@ -134,13 +141,8 @@ class ObjectListView(RecordView):
     select_related: ClassVar[tuple[str, ...]] = ()
     prefetch_related: ClassVar[tuple[str, ...]] = ()
 
-    def declaration(self) -> Resource | None:
-        from guanxi.core import resources
-
-        return resources.get(self.resource) if self.resource else None
-
     def get_filterset(self) -> FilterSet:
-        declared = self.declaration()
+        declared: Resource | None = self.declaration()
         if declared is None:
             return self.filterset
         user = self.actor
@@ -209,6 +211,11 @@ class ObjectListView(RecordView):
             "filter_query": query.urlencode(),
             **self.extra_context(),
         }
+        declared = self.declaration()
+        if declared is not None and declared.columns:
+            context["columns"] = declared.columns
+            context["rows"] = [(obj, [c.get(obj) for c in declared.columns]) for obj in page]
+            context["can_create"] = declared.may_write(user)
         template = self.table_template if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context, status=400 if filter_errors else 200)
 
@@ -266,17 +273,34 @@ class ObjectEditView(RecordView):
 
     def check_create_permission(self) -> None:
         """Nobody without a change scope in the model's module may open a create form."""
-        if not may_act(self.actor, self.model.Scope.module, CHANGE):
+        declared = self.declaration()
+        allowed = (
+            declared.may_write(self.actor)
+            if declared is not None
+            else may_act(self.actor, self.model.Scope.module, CHANGE)
+        )
+        if not allowed:
             raise NotAllowed(_("You may not create records here."))
 
     def get_form(self, obj: Any, data: Any = None) -> forms.BaseForm:
-        return self.form_class(data, instance=obj, user=self.actor)  # type: ignore[call-arg]
+        form_class = getattr(self, "form_class", None)
+        if form_class is None:
+            from guanxi.core.resources.forms import form_for
+
+            form_class = form_for(self.declaration())
+        return form_class(data, instance=obj, user=self.actor)  # type: ignore[call-arg]
 
     def create(self, form: forms.BaseForm) -> models.Model:
-        raise NotImplementedError
+        values = getattr(form, "values")()  # noqa: B009  (RecordForm.values)
+        created = self.declaration().services.create(actor=self.actor, values=values)
+        return cast(models.Model, created)
 
     def update(self, obj: Any, form: forms.BaseForm, version: int) -> models.Model:
-        raise NotImplementedError
+        changes = getattr(form, "values")()  # noqa: B009  (RecordForm.values)
+        saved = self.declaration().services.update(
+            obj, actor=self.actor, expected_version=version, changes=changes
+        )
+        return cast(models.Model, saved)
 
     def success_url(self, obj: Any) -> str:
         return self.url("detail", obj.pk)
@@ -334,7 +358,7 @@ class ObjectDeleteView(RecordView):
     template_name: ClassVar[str] = "core/generic/object_delete.html"
 
     def delete(self, obj: Any) -> None:
-        raise NotImplementedError
+        self.declaration().services.delete(obj, actor=self.actor)
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = records.get_visible(self.model, pk, self.actor, CHANGE)
@@ -356,7 +380,7 @@ class ObjectRestoreView(RecordView):
     http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
 
     def restore(self, obj: Any) -> None:
-        raise NotImplementedError
+        self.declaration().services.restore(obj, actor=self.actor)
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         obj = records.get_in_bin(self.model, pk, self.actor)
@@ -368,7 +392,10 @@ class ObjectRestoreView(RecordView):
                     messages.error(request, error)
             return HttpResponseRedirect(self.url("bin"))
         messages.success(request, _("%(name)s restored.") % {"name": obj})
-        return HttpResponseRedirect(self.url("detail", obj.pk))
+        return HttpResponseRedirect(self.after_restore_url(obj))
+
+    def after_restore_url(self, obj: Any) -> str:
+        return self.url("detail", obj.pk)
 
 
 class RecycleBinView(RecordView):

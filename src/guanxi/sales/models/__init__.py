@@ -10,6 +10,7 @@ from guanxi.sales.models.catalogue import (
     StageKind,
     may_edit_catalogue,
 )
+from guanxi.sales.models.competitors import Competitor
 from guanxi.sales.models.orders import (
     REVENUE_STATUSES,
     Instalment,
@@ -33,6 +34,7 @@ from guanxi.sales.models.schedule import Task, TaskKind, TaskStatus
 
 __all__ = [
     "REVENUE_STATUSES",
+    "Competitor",
     "Instalment",
     "InstalmentStatus",
     "Lead",

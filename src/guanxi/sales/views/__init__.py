@@ -12,6 +12,13 @@ from guanxi.sales.views.bins import (
     TaskBin,
     TaskRestore,
 )
+from guanxi.sales.views.competitors import (
+    CompetitorBin,
+    CompetitorDelete,
+    CompetitorEdit,
+    CompetitorList,
+    CompetitorRestore,
+)
 from guanxi.sales.views.importing import (
     import_errors,
     import_page,
@@ -64,6 +71,11 @@ from guanxi.sales.views.schedule import (
 )
 
 __all__ = [
+    "CompetitorBin",
+    "CompetitorDelete",
+    "CompetitorEdit",
+    "CompetitorList",
+    "CompetitorRestore",
     "LeadAssign",
     "LeadBin",
     "LeadDelete",
