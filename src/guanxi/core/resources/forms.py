@@ -26,8 +26,10 @@ def form_for(resource: Resource) -> type[forms.BaseForm]:
 
 
 def _form_field(model_field: models.Field[Any, Any]) -> forms.Field:
-    extra = {"assume_scheme": "https"} if isinstance(model_field, models.URLField) else {}
-    field = model_field.formfield(**extra)  # a bare "example.cn" means https
+    if isinstance(model_field, models.URLField):
+        field = model_field.formfield(assume_scheme="https")  # a bare "example.cn" is https
+    else:
+        field = model_field.formfield()
     assert field is not None  # only concrete, editable fields are declared writable
     return field
 
