@@ -29,6 +29,7 @@ from guanxi.core.resources.declaration import (
     LIST,
     RESTORE,
     UPDATE,
+    ContributedField,
     Ref,
     RefKind,
     Resource,
@@ -89,23 +90,24 @@ def _joined(resource: Resource, rows: QuerySet, user: Any) -> QuerySet:
     return rows.annotate(**annotations) if annotations else rows
 
 
-def visible_contributions(resource: Resource, user: Any) -> list:
+def visible_contributions(resource: Resource, user: Any) -> list[ContributedField]:
     return [c for c in resource.contributed if c.module is None or may_act(user, c.module, VIEW)]
 
 
-def out(resource: Resource, record: Any, user: Any, detail: bool = False) -> dict[str, Any]:
+def out(
+    resource: Resource,
+    record: Any,
+    user: Any,
+    detail: bool = False,
+    shown: list[ContributedField] | None = None,
+) -> dict[str, Any]:
     """The record as the API shows it to ``user`` (gated fields left out, not nulled); with
-    ``detail`` as its own answer shows it (``detail_computed`` too)."""
-    data: dict[str, Any] = {}
-    for name in resource.read:
-        if name == "id":
-            data["id"] = record.pk
-            continue
-        model_field = resource.model._meta.get_field(name)
-        data[name] = getattr(record, getattr(model_field, "attname", name))
+    ``detail`` as its own answer shows it (``detail_computed`` too). A list passes ``shown``,
+    the contributions the user may see, worked out once for the page."""
+    data = {name: getattr(record, attribute) for name, attribute in resource.read_columns}
     for computed in resource.computed + (resource.detail_computed if detail else ()):
         data[computed.name] = computed.get(record)
-    for contributed in visible_contributions(resource, user):
+    for contributed in visible_contributions(resource, user) if shown is None else shown:
         data[contributed.name] = getattr(record, contributed.annotation, None)
     for name, module in resource.gated.items():
         if not may_act(user, module, VIEW):
@@ -217,11 +219,12 @@ def resource_router(resource: Resource) -> Router:
             )
             count = rows.count()
             found = rows[(number - 1) * size : number * size]
+            shown = visible_contributions(resource, user)
             return {
                 "count": count,
                 "page": number,
                 "page_size": size,
-                "items": [out(resource, r, user) for r in found],
+                "items": [out(resource, r, user, shown=shown) for r in found],
             }
 
         name = declare(f"list_{resource.name}", access.SIGNED_IN)
