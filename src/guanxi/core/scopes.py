@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
 from guanxi.core.models.org import User
-from guanxi.core.models.roles import DataScope, RoleScope
+from guanxi.core.models.roles import DataScope, Role
 from guanxi.core.modules import module_codes
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ ACTIONS = (VIEW, CHANGE)
 
 #: The attribute holding a user's scopes for the length of a request (see effective_scope).
 _SCOPE_CACHE = "_guanxi_scope_cache"
+#: The attribute holding a user's role codes, filled by the same query (read by role_codes()).
+_ROLE_CODES_CACHE = "_guanxi_role_codes"
 
 
 def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
@@ -46,17 +48,23 @@ def effective_scope(user: RequestUser | None, module: str, action: str) -> str:
         return DataScope.ALL
     cache: dict[tuple[str, str], str] | None = getattr(user, _SCOPE_CACHE, None)
     if cache is None:
-        cache = {}
+        # One query reads the user's roles and their scopes: the role codes go to the same
+        # per-request cache role_codes() reads, so a page's menu costs no query of its own.
+        rows = Role.objects.filter(group__user=user).values_list(
+            "code", "scopes__module", "scopes__view", "scopes__change"
+        )
         # Rows of modules not registered (say, left by an uninstalled module) grant nothing.
-        rows = RoleScope.objects.filter(
-            role__group__user=user, module__in=module_codes()
-        ).values_list("module", "view", "change")
+        registered = set(module_codes())
+        codes: set[str] = set()
         grants: dict[tuple[str, str], list[str]] = {}
-        for row_module, view, change in rows:
-            grants.setdefault((row_module, VIEW), []).append(view)
-            grants.setdefault((row_module, CHANGE), []).append(change)
+        for code, row_module, view, change in rows:
+            codes.add(code)
+            if row_module in registered:
+                grants.setdefault((row_module, VIEW), []).append(view)
+                grants.setdefault((row_module, CHANGE), []).append(change)
         cache = {key: DataScope.widest(values) for key, values in grants.items()}
         setattr(user, _SCOPE_CACHE, cache)
+        setattr(user, _ROLE_CODES_CACHE, codes)
     return cache.get((module, action), DataScope.NONE)
 
 

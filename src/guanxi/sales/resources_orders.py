@@ -14,13 +14,11 @@ from decimal import Decimal
 from types import GenericAlias
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import ModelSchema
 from pydantic import ConfigDict
 
 from guanxi.core import access, clock
-from guanxi.core.errors import InvalidInput
 from guanxi.core.models import User
 from guanxi.core.resources import (
     CREATE,
@@ -39,8 +37,8 @@ from guanxi.core.resources import (
 )
 from guanxi.core.resources import schemas as resource_schemas
 from guanxi.sales import filters
-from guanxi.sales.models import Instalment, Order, OrderLine, Payment, PriceList
-from guanxi.sales.services import orders, payments
+from guanxi.sales.models import Instalment, Order, OrderLine, Payment
+from guanxi.sales.services import orders, payments, products
 from guanxi.sales.services.common import currency
 
 _STAMPS = ("version", "created_at", "updated_at")
@@ -136,20 +134,11 @@ def _outstanding(order: Order) -> Decimal:
     return order.total - orders.paid_total(order) if order.is_revenue else Decimal("0")
 
 
-def _active_price_list(actor: User, price_list_id: int | None) -> PriceList | None:
-    if price_list_id is None:
-        return None
-    found = PriceList.objects.visible_to(actor).filter(pk=price_list_id, active=True).first()
-    if found is None:
-        raise InvalidInput({"price_list": [gettext("No such active price list.")]})
-    return found
-
-
 def _create_order(*, actor: User, values: dict[str, Any], **refs: Any) -> Order:
     """The API's create: lines and a price list travel in the body beside the order's fields."""
     values = dict(values)
     lines = values.pop("lines", None)
-    price_list = _active_price_list(actor, values.pop("price_list", None))
+    price_list = products.active_price_list(actor, values.pop("price_list", None))
     return orders.create_order(
         actor=actor, values=values, lines=lines, price_list=price_list, **refs
     )

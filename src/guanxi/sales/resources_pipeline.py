@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core import clock
-from guanxi.core.errors import InvalidInput
 from guanxi.core.models import User
 from guanxi.core.resources import (
     Action,
@@ -30,8 +28,8 @@ from guanxi.core.resources import (
 )
 from guanxi.sales import filters
 from guanxi.sales.line_schemas import LineIn, LineOut, line_rows
-from guanxi.sales.models import Lead, Opportunity, PriceList, Task
-from guanxi.sales.services import leads, opportunities, tasks
+from guanxi.sales.models import Lead, Opportunity, Task
+from guanxi.sales.services import leads, opportunities, products, tasks
 
 _OWNER = ("owner", "version")
 
@@ -89,20 +87,11 @@ LEADS = Resource(
 )
 
 
-def _active_price_list(actor: User, price_list_id: int | None) -> PriceList | None:
-    if price_list_id is None:
-        return None
-    found = PriceList.objects.visible_to(actor).filter(pk=price_list_id, active=True).first()
-    if found is None:
-        raise InvalidInput({"price_list": [_("No such active price list.")]})
-    return found
-
-
 def create_opportunity(*, actor: User, values: Mapping[str, Any], **refs: Any) -> Opportunity:
     """The API's create: product lines and a price list travel beside the model's fields."""
     fields = dict(values)
     lines = fields.pop("lines", None)
-    price_list = _active_price_list(actor, fields.pop("price_list", None))
+    price_list = products.active_price_list(actor, fields.pop("price_list", None))
     return opportunities.create_opportunity(
         actor=actor, values=fields, lines=lines, price_list=price_list, **refs
     )

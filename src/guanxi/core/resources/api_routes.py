@@ -100,20 +100,19 @@ def visible_contributions(resource: Resource, user: RequestUser | None) -> list[
 
 
 def out(
-    resource: Resource, record: Any, user: RequestUser | None, detail: bool = False
+    resource: Resource,
+    record: Any,
+    user: RequestUser | None,
+    detail: bool = False,
+    shown: list[ContributedField] | None = None,
 ) -> dict[str, Any]:
     """The record as the API shows it to ``user`` (gated fields left out, not nulled); with
-    ``detail`` as its own answer shows it (``detail_computed`` too)."""
-    data: dict[str, Any] = {}
-    for name in resource.read:
-        if name == "id":
-            data["id"] = record.pk
-            continue
-        model_field = resource.model._meta.get_field(name)
-        data[name] = getattr(record, getattr(model_field, "attname", name))
+    ``detail`` as its own answer shows it (``detail_computed`` too). A list passes ``shown``,
+    the contributions the user may see, worked out once for the page."""
+    data = {name: getattr(record, attribute) for name, attribute in resource.read_columns}
     for computed in resource.computed + (resource.detail_computed if detail else ()):
         data[computed.name] = computed.get(record)
-    for contributed in visible_contributions(resource, user):
+    for contributed in visible_contributions(resource, user) if shown is None else shown:
         data[contributed.name] = getattr(record, contributed.annotation, None)
     for name, module in resource.gated.items():
         if not may_act(user, module, VIEW):
@@ -225,11 +224,12 @@ def resource_router(resource: Resource) -> Router:
             )
             count = rows.count()
             found = rows[(number - 1) * size : number * size]
+            shown = visible_contributions(resource, user)
             return {
                 "count": count,
                 "page": number,
                 "page_size": size,
-                "items": [out(resource, r, user) for r in found],
+                "items": [out(resource, r, user, shown=shown) for r in found],
             }
 
         name = declare(f"list_{resource.name}", access.SIGNED_IN)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -193,6 +194,16 @@ class Resource:
     def parent(self) -> str | None:
         scope = getattr(self.model, "Scope", None)
         return getattr(scope, "parent", None)
+
+    @cached_property
+    def read_columns(self) -> tuple[tuple[str, str], ...]:
+        """(output name, model attribute) of the read fields, worked out once: a foreign key
+        is read as its id column, without loading the related row."""
+        pairs = []
+        for name in self.read:
+            field = self.model._meta.get_field(name) if name != "id" else None
+            pairs.append((name, getattr(field, "attname", name) if field else "pk"))
+        return tuple(pairs)
 
     def may_write(self, user: RequestUser | None) -> bool:
         """Whether ``user`` may create here at all (which records they may change is the

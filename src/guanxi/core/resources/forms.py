@@ -7,8 +7,10 @@ writes a ``RecordForm`` subclass and names it on its edit view.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django import forms
+from django.db import models
 
 from guanxi.core.forms import RecordForm
 from guanxi.core.resources import registry
@@ -23,10 +25,22 @@ def form_for(resource: Resource) -> type[forms.BaseForm]:
     return _form(resource.name)
 
 
+def _form_field(model_field: models.Field[Any, Any]) -> forms.Field:
+    if isinstance(model_field, models.URLField):
+        field = model_field.formfield(assume_scheme="https")  # a bare "example.cn" is https
+    else:
+        field = model_field.formfield()
+    assert field is not None  # only concrete, editable fields are declared writable
+    return field
+
+
 @cache
 def _form(name: str) -> type[forms.BaseForm]:
     resource = registry.get(name)
     form: type[forms.BaseForm] = forms.modelform_factory(
-        resource.model, form=DeclaredForm, fields=list(resource.write)
+        resource.model,
+        form=DeclaredForm,
+        fields=list(resource.write),
+        formfield_callback=_form_field,
     )
     return form

@@ -157,6 +157,16 @@ def set_price(*, actor: User, price_list: PriceList, product: Product, price: An
         )
 
 
+def active_price_list(actor: User, price_list_id: int | None) -> PriceList | None:
+    """The active price list an order or opportunity names by id (None when it names none)."""
+    if price_list_id is None:
+        return None
+    found = PriceList.objects.visible_to(actor).filter(pk=price_list_id, active=True).first()
+    if found is None:
+        raise InvalidInput({"price_list": [_("No such active price list.")]})
+    return found
+
+
 def unit_prices(price_list: PriceList | None, products: list[Product]) -> dict[int, Any]:
     """product id → the price a line takes by default: the price list's, else the list price."""
     prices = {p.pk: p.list_price for p in products}
