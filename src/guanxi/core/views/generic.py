@@ -214,7 +214,9 @@ class ObjectListView(RecordView):
         declared = self.declaration()
         if declared is not None and declared.columns:
             context["columns"] = declared.columns
-            context["rows"] = [(obj, [c.get(obj) for c in declared.columns]) for obj in page]
+            columns = declared.columns
+            # A callable, so only the generic table (which shows the cells) pays for them.
+            context["rows"] = lambda: [(obj, [c.get(obj) for c in columns]) for obj in page]
             context["can_create"] = declared.may_write(user)
         template = self.table_template if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context, status=400 if filter_errors else 200)
