@@ -136,11 +136,9 @@ def _outstanding(order: Order) -> Decimal:
 
 def _create_order(*, actor: User, values: dict[str, Any], **refs: Any) -> Order:
     """The API's create: lines and a price list travel in the body beside the order's fields."""
-    values = dict(values)
-    lines = values.pop("lines", None)
-    price_list = products.active_price_list(actor, values.pop("price_list", None))
+    fields, lines, price_list = products.split_lines(actor, values)
     return orders.create_order(
-        actor=actor, values=values, lines=lines, price_list=price_list, **refs
+        actor=actor, values=fields, lines=lines, price_list=price_list, **refs
     )
 
 

@@ -89,9 +89,7 @@ LEADS = Resource(
 
 def create_opportunity(*, actor: User, values: Mapping[str, Any], **refs: Any) -> Opportunity:
     """The API's create: product lines and a price list travel beside the model's fields."""
-    fields = dict(values)
-    lines = fields.pop("lines", None)
-    price_list = products.active_price_list(actor, fields.pop("price_list", None))
+    fields, lines, price_list = products.split_lines(actor, values)
     return opportunities.create_opportunity(
         actor=actor, values=fields, lines=lines, price_list=price_list, **refs
     )

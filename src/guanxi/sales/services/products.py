@@ -167,6 +167,16 @@ def active_price_list(actor: User, price_list_id: int | None) -> PriceList | Non
     return found
 
 
+def split_lines(
+    actor: User, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], Any, PriceList | None]:
+    """An order's or opportunity's API fields, less the lines and the price list that travel
+    beside them: (fields, lines, active price list)."""
+    fields = dict(values)
+    lines = fields.pop("lines", None)
+    return fields, lines, active_price_list(actor, fields.pop("price_list", None))
+
+
 def unit_prices(price_list: PriceList | None, products: list[Product]) -> dict[int, Any]:
     """product id → the price a line takes by default: the price list's, else the list price."""
     prices = {p.pk: p.list_price for p in products}
