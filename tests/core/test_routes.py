@@ -42,7 +42,6 @@ ACCESS_RULES: dict[str, str] = {
     "core:settings_module": ORG_ADMIN,
     "core:team_add": SCOPED,
     "core:team_remove": SCOPED,
-    "api:list_team": SCOPED,
     "api:put_team_member": SCOPED,
     "api:delete_team_member": SCOPED,
     "api:list_jobs": SIGNED_IN,  # the caller's own runs only

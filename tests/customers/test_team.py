@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from guanxi.core.models import AuditEvent
 from guanxi.core.models.records import Collaborator
+from tests.generic_api import APIListTests
 
 LABEL = "customers.customer"
 
@@ -134,11 +135,20 @@ def test_team_api(org, api_for, make_customer, via_api_user):
             "can_change": True,
         }
     ]
-    listed = api_for("rep3").get(f"/api/v1/team/{LABEL}/{customer.pk}")
+    team_url = f"/api/v1/team-members?record={LABEL}:{customer.pk}"
+    listed = api_for("rep3").get(team_url)
     assert listed.status_code == 200 and listed.json()["items"][0]["username"] == "rep3"
     assert listed.json()["count"] == 1
+    assert listed.json()["items"][0]["record"] == f"{LABEL}:{customer.pk}"
+    member_url = f"/api/v1/team-members/{listed.json()['items'][0]['id']}"
+    assert api_for("rep3").get(member_url).json()["can_change"] is True
+    assert api_for("rep4").get(member_url).status_code == 404  # not on the team, not in scope
     assert api.delete(url).json() == []
-    assert api_for("rep3").get(f"/api/v1/team/{LABEL}/{customer.pk}").status_code == 404
+    # Off the team, rep3 no longer sees the customer, so nor its team.
+    assert api_for("rep3").get(team_url).json()["count"] == 0
+    assert api_for("rep3").get(member_url).status_code == 404
+    bad = api_for("rep1").get("/api/v1/team-members?record=nonsense")
+    assert bad.status_code == 400 and "record" in bad.json()["fields"]
 
 
 def test_team_api_refusals(org, api_for, make_customer):
@@ -167,3 +177,23 @@ def test_opportunities_have_a_team_too(org, client_for, make_customer):
     assert response.status_code == 302 and response["Location"] == detail
     page = client_for("rep3").get(detail)
     assert page.status_code == 200 and "团队成员" in page.content.decode()
+
+
+class TestTeamMemberAPI(APIListTests):
+    """The generic list cases: a member is seen by whoever may see the record."""
+
+    resource = "team_members"
+
+    @pytest.fixture
+    def factory(self, org, make_customer):
+        from guanxi.core.models import Collaborator
+        from guanxi.core.services.collaborators import set_team_member
+
+        def make(owner: str) -> Collaborator:
+            customer = make_customer(owner)
+            set_team_member(
+                customer, actor=org.users[owner], user=org.users["manager2"], can_change=False
+            )
+            return Collaborator.objects.get(object_id=customer.pk, user=org.users["manager2"])
+
+        return make

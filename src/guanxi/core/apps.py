@@ -18,6 +18,9 @@ class CoreConfig(AppConfig):
         from guanxi.core.services.role_permissions import sync_all_role_permissions
 
         platform_roles.register()
+        from guanxi.core import team_resource
+
+        team_resource.register_all()
         jobs.autodiscover()
         # Roles and default scopes of every registered module (a new module's roles appear
         # without a core migration); once, when core's turn comes, before the permissions.

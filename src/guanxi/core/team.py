@@ -29,6 +29,11 @@ def register(model: type, detail_url: str) -> None:
     _MODELS[model._meta.label_lower] = (model, detail_url)  # type: ignore[attr-defined]
 
 
+def registered_models() -> list[Any]:
+    """The models with a team (their managers' ``visible_to`` decides who sees a member)."""
+    return [model for model, _detail in _MODELS.values()]
+
+
 def model_for(label: str) -> tuple[type, str]:
     """The registered model and detail URL name for a label; unknown labels are a 404."""
     try:

@@ -1,14 +1,16 @@
-"""API of a record's team members (团队成员): list, add or change access, remove."""
+"""The team members' actions (团队成员): add or change a member's access, remove one.
+
+Listing and reading them are the declared ``team_members`` resource (``core/team_resource.py``).
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from guanxi.core.errors import InvalidInput
 from guanxi.core.models.org import User
-from guanxi.core.resources import lists
 from guanxi.core.scopes import VIEW
 from guanxi.core.services import collaborators, records
 from guanxi.core.signed_in import signed_in_user
@@ -43,20 +45,6 @@ def _out(record: object) -> list[dict]:
         }
         for m in collaborators.team_of(record)
     ]
-
-
-@router.get(
-    "/team/{label}/{pk}",
-    response=lists.page_schema("TeamPage", TeamMemberOut),
-    summary="Team members of a record (label: customers.customer, sales.opportunity, ...)",
-)
-def list_team(
-    request: HttpRequest,
-    label: str,
-    pk: int,
-    query: Query[lists.PageQuery],
-) -> dict:
-    return lists.page_of(request, _out(_record(request, label, pk)))
 
 
 @router.put(

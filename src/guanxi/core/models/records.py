@@ -140,6 +140,21 @@ class OwnedRecord(SoftDeleteRecord):
         abstract = True
 
 
+class CollaboratorQuerySet(models.QuerySet["Collaborator"]):
+    def visible_to(self, user: Any, action: str = "view") -> CollaboratorQuerySet:
+        """Team members of the records ``user`` may ``action``, across every model with a
+        team: the record's own scope decides, through the one rule."""
+        from guanxi.core.team import registered_models
+
+        condition = models.Q(pk__in=[])
+        for model in registered_models():
+            visible = model._default_manager.visible_to(user, action).values("pk")
+            condition |= models.Q(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=visible
+            )
+        return self.filter(condition)
+
+
 class Collaborator(models.Model):
     """A team member (团队成员) of one record, with read-only or read-write access."""
 
@@ -149,6 +164,8 @@ class Collaborator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborations"
     )
     can_change = models.BooleanField(_("may change"), default=False)
+
+    objects = CollaboratorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("collaborator")

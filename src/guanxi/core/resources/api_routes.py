@@ -247,7 +247,8 @@ def resource_router(resource: Resource) -> Router:
         def detail_view(request: HttpRequest, pk: int, response: HttpResponse) -> dict[str, Any]:
             user = signed_in_user(request)
             record = fetch(resource, pk, user)
-            set_etag(response, record.version)
+            if hasattr(record, "version"):  # versioned records; team members are not
+                set_etag(response, record.version)
             return out(resource, record, user, detail=True)
 
         name = declare(f"get_{resource.singular}", access.SCOPED)

@@ -39,6 +39,7 @@ class ScopeKind(enum.StrEnum):
     OWNED = "owned"  # a record with its own owner (OwnedRecord)
     CHILD = "child"  # follows its parent's scope (Scope.parent)
     REFERENCE = "reference"  # reference data: everyone reads, the module's change scope edits
+    RELATED = "related"  # attached to records of several models (team members): their scope
 
 
 class RefKind(enum.StrEnum):
@@ -180,6 +181,8 @@ class Resource:
 
     @property
     def module(self) -> str:
+        if self.scope is ScopeKind.RELATED:
+            return ""  # no module of its own: each row follows the record it belongs to
         scope = getattr(self.model, "Scope", None)
         module = getattr(scope, "module", None)
         if module:

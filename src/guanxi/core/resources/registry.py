@@ -69,7 +69,10 @@ def for_model(model: type[models.Model]) -> Resource | None:
 def _check(resource: Resource) -> None:
     model = resource.model
     scope = getattr(model, "Scope", None)
-    if scope is None:
+    if resource.scope is ScopeKind.RELATED:
+        if not hasattr(model._default_manager, "visible_to"):
+            raise ValueError(f"{resource.name}: a related resource needs visible_to()")
+    elif scope is None:
         raise ValueError(f"{model.__name__} has no Scope declaration")
     parent = getattr(scope, "parent", None)
     if resource.scope is ScopeKind.CHILD and not parent:
