@@ -49,7 +49,10 @@ class TestCompetitorPages(ViewTestBase):
         edit_url = reverse("sales:competitor_edit", args=[rival.pk])
         body = client_for("rep1").get(self.url("list")).content.decode()
         assert "Rival Co" in body and edit_url not in body
-        assert edit_url in manager.get(self.url("list")).content.decode()
+        managed = manager.get(self.url("list")).content.decode()
+        assert edit_url in managed and reverse("sales:competitor_bin") in managed
+        assert reverse("sales:competitor_delete", args=[rival.pk]) in managed
+        assert reverse("sales:competitor_bin") not in body
         edit = manager.post(
             self.url("edit", rival.pk), {"name": "Rival Ltd", "version": rival.version}
         )

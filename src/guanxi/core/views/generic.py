@@ -20,7 +20,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -141,6 +141,18 @@ class ObjectListView(RecordView):
     select_related: ClassVar[tuple[str, ...]] = ()
     prefetch_related: ClassVar[tuple[str, ...]] = ()
 
+    def page_actions(self) -> set[str]:
+        """Which of the resource's generic pages exist (a page set may leave some out), so the
+        generic list links only to those."""
+        found = set()
+        for action, args in (("create", ()), ("edit", (1,)), ("delete", (1,)), ("bin", ())):
+            try:
+                reverse(f"{self.url_prefix}_{action}", args=args)
+            except NoReverseMatch:
+                continue
+            found.add(action)
+        return found
+
     def get_filterset(self) -> FilterSet:
         declared: Resource | None = self.declaration()
         if declared is None:
@@ -218,6 +230,7 @@ class ObjectListView(RecordView):
             # A callable, so only the generic table (which shows the cells) pays for them.
             context["rows"] = lambda: [(obj, [c.get(obj) for c in columns]) for obj in page]
             context["can_create"] = declared.may_write(user)
+            context["page_actions"] = self.page_actions()
         template = self.table_template if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context, status=400 if filter_errors else 200)
 
