@@ -19,7 +19,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from guanxi.core.errors import InvalidInput, NotAllowed, RecordNotFound, StaleVersion
-from guanxi.core.filters import FilterSet, page_bounds
 from guanxi.core.services.tokens import user_for_token
 from guanxi.core.signed_in import signed_in_user
 
@@ -116,26 +115,6 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
-
-
-class PageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-
-
-def paginate(request: HttpRequest, queryset: Any, filterset: FilterSet) -> tuple[list, dict]:
-    """Apply the shared filter set and the page parameters; return the rows and page info."""
-    params = request.GET
-    queryset = filterset.apply(queryset, params)
-    page, size = page_bounds(
-        params,
-        default_size=settings.GUANXI_API_PAGE_SIZE,
-        max_size=settings.GUANXI_API_MAX_PAGE_SIZE,
-    )
-    count = queryset.count()
-    rows = list(queryset[(page - 1) * size : page * size])
-    return rows, {"count": count, "page": page, "page_size": size}
 
 
 core_router = Router(tags=["platform"])

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from guanxi.core.errors import InvalidInput
 from guanxi.core.filters import FilterSet
 from guanxi.core.models.attachments import Attachment
+from guanxi.core.resources import lists
 from guanxi.core.scopes import CHANGE, VIEW
 from guanxi.core.services import attachments as service
 from guanxi.core.signed_in import signed_in_user
@@ -120,12 +121,9 @@ def list_attachments(
         str, Query(description="uploaded_at, file_name or size; - descends")
     ] = ATTACHMENT_FILTERS.default_sort,
 ) -> dict[str, Any]:
-    from guanxi.core.api import paginate
-
     record = service.record_of(label, pk, signed_in_user(request), VIEW)
     queryset = service.attachments_of(record).select_related("content_type")
-    rows, info = paginate(request, queryset, ATTACHMENT_FILTERS)
-    return {**info, "items": [_out(a) for a in rows]}
+    return lists.page(request, ATTACHMENT_FILTERS.apply(queryset, request.GET), _out)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from guanxi.core.models.jobs import JobRun
+from guanxi.core.resources import lists
 from guanxi.core.services import job_runs
 from guanxi.core.signed_in import signed_in_user
 
@@ -58,12 +59,9 @@ def job_out(run: JobRun) -> dict[str, Any]:
 
 @router.get("/jobs", response=JobPage, summary="The caller's recent background jobs")
 def list_jobs(request: HttpRequest) -> dict[str, Any]:
-    from guanxi.core.api import paginate
-
-    rows, info = paginate(
-        request, job_runs.recent_runs(signed_in_user(request)), job_runs.JOB_RUN_FILTERS
-    )
-    return {**info, "items": [job_out(r) for r in rows]}
+    mine = job_runs.recent_runs(signed_in_user(request))
+    runs = job_runs.JOB_RUN_FILTERS.apply(mine, request.GET)
+    return lists.page(request, runs, job_out)
 
 
 @router.get(

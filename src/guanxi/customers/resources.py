@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.resources import (
+    STAMPS,
     Action,
     Column,
     Computed,
@@ -17,18 +18,12 @@ from guanxi.core.resources import (
     Resource,
     ScopeKind,
     Services,
+    owner_name,
     register,
 )
 from guanxi.customers.filters import ACTIVITY_FILTERS, CONTACT_FILTERS, CUSTOMER_FILTERS
 from guanxi.customers.models import Activity, Contact, Customer
 from guanxi.customers.services import activities, contacts, customers
-
-_STAMPS = ("version", "created_at", "updated_at")
-
-
-def _owner_name(record: Customer) -> str:
-    return str(record.owner) if record.owner_id else ""
-
 
 CUSTOMERS = Resource(
     model=Customer,
@@ -39,7 +34,7 @@ CUSTOMERS = Resource(
         *(f for f in customers.WRITABLE_FIELDS if f != "tags"),
         "owner",
         "department",
-        *_STAMPS,
+        *STAMPS,
     ),
     write=customers.WRITABLE_FIELDS,
     required=("name",),
@@ -50,7 +45,7 @@ CUSTOMERS = Resource(
         Computed("tags", list[str], lambda c: c.tag_list),
         Computed("industry_name", str, lambda c: c.industry_label),
         Computed("region", str, lambda c: c.region_label),
-        Computed("owner_name", str, _owner_name),
+        Computed("owner_name", str, owner_name),
     ),
     filterset=CUSTOMER_FILTERS,
     services=Services(
@@ -87,7 +82,7 @@ CUSTOMERS = Resource(
         Column(_("tags"), lambda c: ", ".join(c.tag_list)),
         Column(_("source"), lambda c: c.get_source_display()),
         Column(_("annual turnover (CNY)"), lambda c: c.annual_turnover),
-        Column(_("owner"), _owner_name),
+        Column(_("owner"), owner_name),
         Column(_("department"), lambda c: str(c.department) if c.department_id else ""),
         Column(_("updated"), lambda c: c.updated_at),
     ),
@@ -101,7 +96,7 @@ CONTACTS = Resource(
     model=Contact,
     name="contacts",
     singular="contact",
-    read=("id", "customer", *contacts.WRITABLE_FIELDS, *_STAMPS),
+    read=("id", "customer", *contacts.WRITABLE_FIELDS, *STAMPS),
     write=contacts.WRITABLE_FIELDS,
     required=("name", "customer"),
     create_only=("customer",),
@@ -124,7 +119,7 @@ ACTIVITIES = Resource(
     model=Activity,
     name="activities",
     singular="activity",
-    read=("id", "customer", *activities.WRITABLE_FIELDS, "created_by", *_STAMPS),
+    read=("id", "customer", *activities.WRITABLE_FIELDS, "created_by", *STAMPS),
     write=activities.WRITABLE_FIELDS,
     required=("subject", "occurred_at", "customer"),
     create_only=("customer",),

@@ -24,6 +24,7 @@ from guanxi.core.resources import (
     CREATE,
     DETAIL,
     LIST,
+    STAMPS,
     UPDATE,
     Action,
     Column,
@@ -33,6 +34,7 @@ from guanxi.core.resources import (
     Resource,
     ScopeKind,
     Services,
+    owner_name,
     register,
 )
 from guanxi.core.resources import schemas as resource_schemas
@@ -40,8 +42,6 @@ from guanxi.sales import filters
 from guanxi.sales.models import Instalment, Order, OrderLine, Payment
 from guanxi.sales.services import orders, payments, products
 from guanxi.sales.services.common import currency
-
-_STAMPS = ("version", "created_at", "updated_at")
 
 
 class OrderLineIn(ModelSchema):
@@ -78,10 +78,6 @@ def _line_rows(order: Order) -> list[OrderLine]:
     return list(order.lines.select_related("product"))
 
 
-def _user_name(record: Any) -> str:
-    return str(record.owner) if record.owner_id else ""
-
-
 # ---------------------------------------------------------------- payment plan
 
 INSTALMENTS = Resource(
@@ -89,7 +85,7 @@ INSTALMENTS = Resource(
     name="instalments",
     singular="instalment",
     read=("id", "order", "number", "due_date", "amount", "paid_amount", "reminder_days", "notes",
-          *_STAMPS),
+          *STAMPS),
     write=("due_date", "amount", "reminder_days", "notes"),
     required=("order", "due_date", "amount"),
     create_only=("order", "number"),
@@ -150,7 +146,7 @@ ORDERS = Resource(
         "id", "number", "customer", "contact", "opportunity", "order_date", "status", "total",
         "confirmed_on", "delivered_on", "cancelled_on", "cancel_reason", "hold_reason",
         *(f for f in orders.WRITABLE_FIELDS if f not in ("order_date", "contact")),
-        "owner", "department", *_STAMPS,
+        "owner", "department", *STAMPS,
     ),
     write=orders.WRITABLE_FIELDS,
     # A draft comes for a customer or from a won opportunity (whose customer it takes).
@@ -164,7 +160,7 @@ ORDERS = Resource(
     computed=(
         Computed("customer_name", str, lambda o: o.customer.name),
         Computed("currency", str, lambda o: currency()),
-        Computed("owner_name", str, _user_name),
+        Computed("owner_name", str, owner_name),
     ),
     detail_computed=(
         Computed("lines", list[OrderLineOut], _line_rows),
@@ -195,7 +191,7 @@ ORDERS = Resource(
         Column(_("total"), lambda o: o.total),
         Column(_("contract number"), lambda o: o.contract_number),
         Column(_("contract end"), lambda o: o.contract_end),
-        Column(_("owner"), _user_name),
+        Column(_("owner"), owner_name),
     ),
     select_related=("customer", "owner"),
     summary="List orders and contracts (订单/合同)",
@@ -211,7 +207,7 @@ PAYMENTS = Resource(
     name="payments",
     singular="payment",
     read=("id", "order", "instalment", "customer", "received_on", "amount", "method",
-          "reference", "status", "reversed_on", "reversal_reason", "notes", "owner", *_STAMPS),
+          "reference", "status", "reversed_on", "reversal_reason", "notes", "owner", *STAMPS),
     # A wrong amount is reversed and recorded again, so only the descriptive fields change.
     write=("received_on", "method", "reference", "notes"),
     required=("order", "amount"),
@@ -219,7 +215,7 @@ PAYMENTS = Resource(
     refs={"order": Ref(RefKind.RECORD), "owner": Ref(RefKind.USER)},
     computed=(
         Computed("order_number", str, lambda p: p.order.number),
-        Computed("owner_name", str, _user_name),
+        Computed("owner_name", str, owner_name),
     ),
     filterset=filters.PAYMENT_FILTERS,
     services=Services(create=payments.record_payment, update=payments.update_payment),

@@ -24,6 +24,7 @@ from guanxi.core.resources import (
     Resource,
     ScopeKind,
     Services,
+    owner_name,
     register,
 )
 from guanxi.sales import filters
@@ -32,10 +33,6 @@ from guanxi.sales.models import Lead, Opportunity, Task
 from guanxi.sales.services import leads, opportunities, products, tasks
 
 _OWNER = ("owner", "version")
-
-
-def _owner_name(record: Any) -> str:
-    return str(record.owner) if record.owner_id else ""
 
 
 LEADS = Resource(
@@ -54,7 +51,7 @@ LEADS = Resource(
     required=("company",),
     create_only=("owner",),
     refs={"owner": Ref(RefKind.USER)},
-    computed=(Computed("owner_name", str, _owner_name),),
+    computed=(Computed("owner_name", str, owner_name),),
     filterset=filters.LEAD_FILTERS,
     services=Services(
         create=leads.create_lead,
@@ -78,7 +75,7 @@ LEADS = Resource(
         Column(gettext_lazy("source"), lambda x: x.get_source_display()),
         Column(gettext_lazy("status"), lambda x: x.get_status_display()),
         Column(gettext_lazy("estimated value"), lambda x: x.estimated_value),
-        Column(gettext_lazy("owner"), _owner_name),
+        Column(gettext_lazy("owner"), owner_name),
         Column(gettext_lazy("created"), lambda x: x.created_at),
     ),
     select_related=("owner",),
@@ -125,7 +122,7 @@ OPPORTUNITIES = Resource(
         Computed("stage_name", str, lambda o: o.stage.name),
         Computed("probability", int, lambda o: o.stage.probability),
         Computed("weighted_amount", Decimal, lambda o: o.weighted_amount),
-        Computed("owner_name", str, _owner_name),
+        Computed("owner_name", str, owner_name),
         Computed("lines", list[LineOut], lambda o: line_rows(o.lines.all())),
     ),
     filterset=filters.OPPORTUNITY_FILTERS,
@@ -149,7 +146,7 @@ OPPORTUNITIES = Resource(
         Column(gettext_lazy("win probability (%)"), lambda o: o.stage.probability),
         Column(gettext_lazy("amount"), lambda o: o.amount),
         Column(gettext_lazy("expected close date"), lambda o: o.expected_close_date),
-        Column(gettext_lazy("owner"), _owner_name),
+        Column(gettext_lazy("owner"), owner_name),
         Column(gettext_lazy("outcome"), lambda o: o.get_outcome_display()),
     ),
     select_related=("customer", "stage", "owner"),
@@ -176,7 +173,7 @@ TASKS = Resource(
     refs={"owner": Ref(RefKind.USER)},
     computed=(
         Computed("overdue", bool, _overdue),
-        Computed("owner_name", str, _owner_name),
+        Computed("owner_name", str, owner_name),
     ),
     filterset=filters.TASK_FILTERS,
     services=Services(

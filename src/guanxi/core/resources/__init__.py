@@ -11,6 +11,7 @@ from guanxi.core.resources.declaration import (
     DETAIL,
     LIST,
     RESTORE,
+    STAMPS,
     UPDATE,
     Action,
     Column,
@@ -22,6 +23,7 @@ from guanxi.core.resources.declaration import (
     ScopeKind,
     ScopePath,
     Services,
+    owner_name,
 )
 from guanxi.core.resources.registry import all_resources, contribute, for_model, get, register
 
@@ -32,6 +34,7 @@ __all__ = [
     "DETAIL",
     "LIST",
     "RESTORE",
+    "STAMPS",
     "UPDATE",
     "Action",
     "Column",
@@ -47,5 +50,6 @@ __all__ = [
     "contribute",
     "for_model",
     "get",
+    "owner_name",
     "register",
 ]

@@ -11,7 +11,6 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,9 +19,8 @@ from ninja.params import functions as param_functions
 
 from guanxi.core import access
 from guanxi.core.errors import InvalidInput, RecordNotFound
-from guanxi.core.filters import page_bounds
 from guanxi.core.models.org import User
-from guanxi.core.resources import registry, schemas
+from guanxi.core.resources import lists, registry, schemas
 from guanxi.core.resources.declaration import (
     CREATE,
     DELETE,
@@ -217,20 +215,8 @@ def resource_router(resource: Resource) -> Router:
             user = signed_in_user(request)
             filterset = resource.with_filters(lambda module: may_act(user, module, VIEW))
             rows = filterset.apply(queryset(resource, user), request.GET)
-            number, size = page_bounds(
-                request.GET,
-                default_size=settings.GUANXI_API_PAGE_SIZE,
-                max_size=settings.GUANXI_API_MAX_PAGE_SIZE,
-            )
-            count = rows.count()
-            found = rows[(number - 1) * size : number * size]
             shown = visible_contributions(resource, user)
-            return {
-                "count": count,
-                "page": number,
-                "page_size": size,
-                "items": [out(resource, r, user, shown=shown) for r in found],
-            }
+            return lists.page(request, rows, lambda r: out(resource, r, user, shown=shown))
 
         name = declare(f"list_{resource.name}", access.SIGNED_IN)
         router.get(

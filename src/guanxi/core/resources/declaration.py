@@ -33,6 +33,15 @@ LIST, DETAIL, CREATE, UPDATE, DELETE, RESTORE = (
 ALL_OPERATIONS = frozenset({LIST, DETAIL, CREATE, UPDATE, DELETE, RESTORE})
 
 
+#: The bookkeeping columns every versioned record shows: read, never written.
+STAMPS = ("version", "created_at", "updated_at")
+
+
+def owner_name(record: Any) -> str:
+    """The owner as lists and exports show them ("" for a record without one)."""
+    return str(record.owner) if record.owner_id else ""
+
+
 class ScopeKind(enum.StrEnum):
     """How the one scope rule reaches a resource's records."""
 

@@ -58,8 +58,17 @@ def page_of(
     convert: Callable[[Any], Any] = lambda row: row,
     also: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """One page of ``rows`` (a list or a queryset, counted once) after checking the keys."""
+    """One page of ``rows`` after checking the query keys against the route's schema."""
     check_keys(request, query, also)
+    return page(request, rows, convert)
+
+
+def page(
+    request: HttpRequest, rows: Any, convert: Callable[[Any], Any] = lambda row: row
+) -> dict[str, Any]:
+    """The one paging of every list: ``rows`` (a list, or a queryset counted once) cut to the
+    page the query asks for, out-of-range ``page``/``page_size`` a 400 naming them. Lists
+    behind a filter set have had their keys checked by it."""
     number, size = page_bounds(
         request.GET,
         default_size=settings.GUANXI_API_PAGE_SIZE,
